@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cli.h - command-line options of the live monitor, parsed with getopt_long. */
+#ifndef TW_CLI_H
+#define TW_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "filter.h"
+#include "sink.h"
+
+struct tw_live_opts {
+	enum tw_format format;
+	const char *output;		/* NULL: stdout */
+	double duration;		/* seconds; 0: until a signal */
+	bool all_events;
+	size_t buffer_kb;
+	unsigned int poll_ms;
+	struct tw_filter filter;
+	bool uprobes;			/* libc uprobe string tier */
+	int max_args;			/* argv elements captured by uprobes */
+	bool no_syscalls;		/* no syscall events: uprobes only */
+};
+
+/*
+ * Parse the live monitor's options (argv[0] is the command name). Returns 0 to run,
+ * 1 when --help or --version was handled (exit 0), or -EINVAL after printing what is wrong
+ * and a hint to stderr.
+ */
+int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o);
+
+/* Print the usage text to @f. */
+void tw_cli_usage(FILE *f);
+
+#endif

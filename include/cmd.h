@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cmd.h - the subcommands dispatched from main.c's table; each returns the process exit code. */
+#ifndef TW_CMD_H
+#define TW_CMD_H
+
+/* Live monitor (the default command). argv[0] is the command name. */
+int cmd_live(int argc, char **argv);
+
+/* What this kernel allows and which tiers tracewatch will use. */
+int cmd_doctor(int argc, char **argv);
+
+#endif

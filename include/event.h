@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * event.h - struct tw_event: one decoded trace event with the /proc side-channel probe taken
+ * at its arrival. Plain data shared by decode (producer), reorder and model (consumers).
+ */
+#ifndef TW_EVENT_H
+#define TW_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+enum tw_event_type {
+	TW_EV_EXEC,	/* sched:sched_process_exec */
+	TW_EV_NEWTASK,	/* task:task_newtask */
+	TW_EV_EXIT,	/* sched:sched_process_exit */
+	TW_EV_CHDIR_ENTER, /* syscalls:sys_enter_chdir / sys_enter_fchdir: cwd about to change */
+	TW_EV_CHDIR,	/* syscalls:sys_exit_chdir / sys_exit_fchdir (ret) */
+	TW_EV_EXEC_ENTER, /* syscalls:sys_enter_execve / sys_enter_execveat: mm about to change */
+	TW_EV_CGROUP,	/* cgroup:cgroup_attach_task / cgroup_transfer_tasks */
+	TW_EV_EXEC_FAIL, /* syscalls:sys_exit_execve / sys_exit_execveat with ret < 0 */
+	TW_EV_UCHDIR,	/* uprobe on libc chdir(): the path string, read at the call */
+	TW_EV_UEXEC,	/* uprobe on libc execve/execveat/fexecve: filename and argv */
+	TW_EV_LOST,	/* events lost by the kernel ring buffer before this point */
+	TW_EV_NR,
+};
+
+/*
+ * What /proc said about a task at the moment its event was read (arrival), not at the
+ * event's own time. t_read is CLOCK_MONOTONIC (= trace clock "mono"): the model uses it to
+ * decide whether the value can still be the one in force at the event's time.
+ * Strings are owned by the event (NULL = not read or the read failed).
+ */
+struct tw_probe {
+	uint64_t t_start;	/* before the first read */
+	uint64_t t_read;	/* after the last read; 0: no probe taken */
+	char *cwd;		/* readlink /proc/<pid>/cwd */
+	char *exe;		/* readlink /proc/<pid>/exe */
+	char *argv;		/* /proc/<pid>/cmdline: NUL-separated, argv_len bytes */
+	size_t argv_len;
+	long uid;		/* real uid from /proc/<pid>/status, -1 unknown */
+	int ppid;		/* PPid from /proc/<pid>/status, 0 unknown */
+	char *cgroup;		/* v2 path from /proc/<pid>/cgroup ("0::" line) */
+	uint64_t cgroup_id;	/* inode of that cgroup directory, 0 unknown */
+};
+
+struct tw_event {
+	enum tw_event_type type;
+	int cpu;
+	uint64_t ts;		/* trace timestamp, clock "mono", ns */
+	uint64_t seq;		/* arrival order within its CPU, tie-breaker for equal ts */
+	int tid;		/* common_pid: the task the event ran in */
+	union {
+		struct {
+			char *filename;	/* owned: bprm->filename as the kernel captured it */
+			int pid;	/* tgid after exec */
+			int old_pid;	/* tid that called exec (≠ pid for a non-leader thread) */
+		} exec;
+		struct {
+			int pid;	/* new tid; the creator is @tid */
+			uint64_t clone_flags;
+			char comm[16];
+		} newtask;
+		struct {
+			int pid;	/* exiting tid */
+			int group_dead;	/* 1, 0, or -1 when the kernel has no such field */
+			char comm[16];
+		} exit;
+		struct {
+			long ret;	/* syscall return value: 0 means the cwd changed */
+			bool is_fchdir;
+			char *path;	/* owned: path string captured in the kernel, or NULL */
+		} chdir;
+		struct {
+			bool is_fchdir;
+			int fd;		/* fchdir only */
+			char *path;	/* owned: path string captured in the kernel, or NULL */
+		} chdir_enter;
+		struct {
+			int pid;	/* the task moved */
+			int root;	/* hierarchy id: 0 is the cgroup v2 (unified) hierarchy */
+			uint64_t id;	/* cgroup id (v2: inode number of the cgroup directory) */
+			char *path;	/* owned: path from the hierarchy's root */
+		} cgroup;
+		struct {
+			long ret;	/* -errno */
+		} exec_fail;
+		struct {
+			char *path;	/* owned; NULL when the kernel could not read it (fault) */
+		} uchdir;
+		struct {
+			int func;	/* enum tw_uprobe_func */
+			int fd;		/* execveat dirfd / fexecve fd, -1 otherwise */
+			char *filename;	/* owned; NULL for fexecve or a fault */
+			bool filename_fault;
+			char *argv;	/* owned: NUL-separated, argv_len bytes */
+			size_t argv_len;
+			int argc;	/* elements captured */
+			bool argv_fault;	/* an element could not be read */
+			bool argv_truncated;	/* more elements than probed */
+		} uexec;
+		struct {
+			uint64_t count;	/* events lost; 0 if the kernel could not say how many */
+		} lost;
+	};
+	struct tw_probe probe;
+	struct tw_event *next;	/* queue link, owned by whoever holds the event */
+};
+
+/* Allocate a zeroed event (probe.uid = -1). NULL on allocation failure. Free with tw_event_free(). */
+struct tw_event *tw_event_new(enum tw_event_type type);
+/* Free the event and every string it owns. Accepts NULL. Does not follow ->next. */
+void tw_event_free(struct tw_event *ev);
+/* Short stable name of an event type ("exec", "newtask", ...). */
+const char *tw_event_type_name(enum tw_event_type type);
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * model.h - the task model: which task belongs to which process, who created it, which cwd
+ * it has; turns the ordered event stream into exec records with absolute paths.
+ *
+ * Pure: it does no I/O of its own. /proc values arrive inside the events (struct tw_probe,
+ * read at arrival, stamped with read times); the model decides whether each such value can be
+ * the one in force at the event's time, and holds a record back until every event that could
+ * prove the value wrong (a chdir, exec or exit before the read) has been applied.
+ * A value that can't be established is reported as unknown: never guessed.
+ */
+#ifndef TW_MODEL_H
+#define TW_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "path.h"
+#include "probe.h"
+#include "record.h"
+
+struct tw_model;
+
+struct tw_model_opts {
+	bool all_events;		/* also emit fork, exit and chdir records */
+	tw_realpath_fn realpath_fn;	/* canonicalise a directory (for ".." in exec filenames) */
+	void *realpath_ctx;
+	/* Receives each finished record, in timestamp order, and owns it. Non-zero stops. */
+	int (*emit)(struct tw_record *rec, void *ctx);
+	void *emit_ctx;
+};
+
+struct tw_model_stats {
+	uint64_t events;	/* events applied */
+	uint64_t execs;		/* exec records emitted */
+	uint64_t unresolved;	/* exec records without a path */
+	uint64_t lost;		/* events the kernel reported lost */
+	uint64_t string_fallbacks; /* chdir strings from uprobes that could not be used */
+	uint64_t tasks;		/* tasks in the table now */
+	uint64_t pending;	/* records held back now */
+};
+
+/* A model with an empty task table. NULL on allocation failure. */
+struct tw_model *tw_model_new(const struct tw_model_opts *opts);
+
+/* Free the model; held records are dropped (call tw_model_flush() first to get them). NULL ok. */
+void tw_model_free(struct tw_model *m);
+
+/*
+ * Add a task that existed before tracing started (from tw_probe_snapshot()). Threads of one
+ * process share one cwd. Its cwd counts as read at t->t_read: an event before that time that
+ * could have changed it makes it unknown. Returns 0 or -ENOMEM.
+ */
+int tw_model_seed(struct tw_model *m, const struct tw_proc_task *t);
+
+/*
+ * Apply one event; events must come in timestamp order (tw_reorder's output). The model may
+ * move the probe strings and exec filename out of @ev (leaving NULL); the caller still frees
+ * @ev. Records that are ready are passed to opts->emit. Returns 0, -ENOMEM, or the first
+ * non-zero value returned by emit.
+ */
+int tw_model_apply(struct tw_model *m, struct tw_event *ev);
+
+/*
+ * Tell the model that every event with ts <= @watermark has been applied: records held for a
+ * probe read before that time are released. Returns 0 or the emit error.
+ */
+int tw_model_advance(struct tw_model *m, uint64_t watermark);
+
+/* End of stream: release every held record. Returns 0 or the emit error. */
+int tw_model_flush(struct tw_model *m);
+
+/* Counters. */
+void tw_model_get_stats(const struct tw_model *m, struct tw_model_stats *st);
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * probe.h - the /proc side channel: reads of a task's cwd, exe, cmdline and ids at the moment
+ * an event is read, and the snapshot of the tasks that exist when tracing starts.
+ * Every read is stamped with CLOCK_MONOTONIC before and after, so the model can decide
+ * whether the value can still be the one in force at the event's own (earlier) time.
+ */
+#ifndef TW_PROBE_H
+#define TW_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+/* Which parts of /proc/<pid> tw_probe_read() reads. */
+enum {
+	TW_PROBE_CWD = 1 << 0,
+	TW_PROBE_EXE = 1 << 1,
+	TW_PROBE_ARGV = 1 << 2,
+	TW_PROBE_STATUS = 1 << 3,	/* uid and ppid */
+};
+
+/*
+ * Read the parts of /proc/@pid named by @what into @p (fields that could not be read stay
+ * NULL / -1; a task that vanished mid-read is not an error). Sets p->t_start before the first
+ * read and p->t_read after the last. Returns 0, or -ENOMEM (then @p holds what was read so far,
+ * still to be released with tw_probe_release()).
+ */
+int tw_probe_read(struct tw_probe *p, int pid, unsigned int what);
+
+/* Free the strings of @p and reset it to "nothing read". */
+void tw_probe_release(struct tw_probe *p);
+
+/*
+ * Read the target of the symlink @path (any length). Returns a malloc'd string the caller
+ * frees, or NULL (errno set) on failure.
+ */
+char *tw_readlink(const char *path);
+
+/*
+ * Where the cgroup v2 (unified) hierarchy is mounted, from @mountinfo (normally
+ * "/proc/self/mountinfo"): "/sys/fs/cgroup" on v2 hosts, "/sys/fs/cgroup/unified" on hybrid
+ * ones. Returns a malloc'd path, or NULL when no cgroup2 is mounted (v1-only host) or on error.
+ */
+char *tw_cgroup_v2_root(const char *mountinfo);
+
+/*
+ * The cgroup v2 path of @pid ("0::" line of /proc/<pid>/cgroup) into *@path (malloc'd) and,
+ * when @v2_root is given, the cgroup id (inode number of the directory) into *@id (0 when it
+ * can't be read: the cgroup was removed meanwhile). Returns 0, -ENOENT (task gone or no v2
+ * line), or -ENOMEM.
+ */
+int tw_probe_cgroup(int pid, const char *v2_root, char **path, uint64_t *id);
+
+/* One task found in /proc at start. Borrowed strings: valid during the callback only. */
+struct tw_proc_task {
+	int tid;
+	int tgid;
+	int ppid;		/* 0 unknown */
+	const char *comm;	/* may be NULL */
+	const char *cwd;	/* NULL when unreadable (kernel thread, vanished, no permission) */
+	const char *cgroup;	/* v2 cgroup path, NULL unknown */
+	uint64_t cgroup_id;	/* 0 unknown */
+	uint64_t t_start;	/* CLOCK_MONOTONIC before the cwd read */
+	uint64_t t_read;	/* and after it */
+};
+
+/*
+ * Walk every thread of every process in /proc (@proc_dir, normally "/proc"), calling @cb for
+ * each; cgroups are read when @v2_root (tw_cgroup_v2_root()) is not NULL. Tasks that vanish during the walk are skipped. Stops at the first non-zero return of
+ * @cb and returns it; returns 0 after a full walk, or -errno when @proc_dir can't be opened.
+ */
+int tw_probe_snapshot(const char *proc_dir, const char *v2_root,
+		      int (*cb)(const struct tw_proc_task *t, void *ctx), void *ctx);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * record.h - struct tw_record: one output record (the output contract of DESIGN.md), the
+ * plain data the model produces and every sink prints. All strings are raw bytes as the
+ * kernel or /proc gave them (may hold any byte but NUL); sinks escape them.
+ */
+#ifndef TW_RECORD_H
+#define TW_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum tw_record_type {
+	TW_REC_EXEC,
+	TW_REC_FORK,
+	TW_REC_EXIT,
+	TW_REC_CHDIR,
+	TW_REC_LOST,
+	TW_REC_EXEC_FAILED,	/* an exec attempt that returned an error */
+	TW_REC_NR,
+};
+
+struct tw_record {
+	enum tw_record_type type;
+	uint64_t ts_ns;		/* CLOCK_MONOTONIC ns (trace clock "mono") */
+	int pid;		/* tgid */
+	int tid;
+	int ppid;		/* 0 unknown */
+	long uid;		/* -1 unknown */
+	char *comm;		/* may be NULL */
+	char *filename;		/* exec: as passed to exec; chdir: the new cwd */
+	char *path;		/* exec: absolute path, NULL when unresolved */
+	char *exe;		/* canonical /proc/<pid>/exe, NULL when unknown */
+	char *cwd;		/* NULL when unknown */
+	char *argv;		/* NUL-separated arguments, argv_len bytes; NULL unknown */
+	size_t argv_len;
+	uint64_t cgroup_id;	/* 0 unknown */
+	char *cgroup_path;	/* may be NULL */
+	char *container_id;	/* may be NULL */
+	const char *container_runtime; /* static string: docker, containerd, crio, podman, ... */
+	char *pod_uid;		/* Kubernetes pod UID, may be NULL */
+	const char *path_source; /* static string: absolute, cwd, proc-cwd, proc-exe, unresolved */
+	const char *cwd_source;	/* static: how the cwd was learned: uprobe, proc, snapshot, proc-exec */
+	const char *argv_source; /* static: uprobe, uprobe-truncated, proc; NULL when argv unknown */
+	const char *error;	/* exec_failed: errno name ("ENOENT"), static */
+	uint64_t lost;		/* TW_REC_LOST: number of events lost, 0 = unknown amount */
+	int cpu;		/* TW_REC_LOST: CPU whose buffer lost them, -1 otherwise */
+	struct tw_record *next;	/* queue link, owned by the holder */
+};
+
+/* A zeroed record (uid = -1, cpu = -1). NULL on allocation failure. */
+struct tw_record *tw_record_new(enum tw_record_type type);
+/* Free the record and the strings it owns (not path_source). Accepts NULL. */
+void tw_record_free(struct tw_record *rec);
+/* "exec", "fork", "exit", "chdir", "lost". */
+const char *tw_record_type_name(enum tw_record_type type);
+
+#endif

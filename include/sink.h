@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* sink.h - output sinks: terminal table, CSV (RFC 4180), JSON lines. One record in, text out. */
+#ifndef TW_SINK_H
+#define TW_SINK_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "record.h"
+
+enum tw_format {
+	TW_FORMAT_TABLE,
+	TW_FORMAT_CSV,
+	TW_FORMAT_JSON,
+};
+
+struct tw_sink;
+
+/* Parse "table", "csv" or "json". Returns 0, or -EINVAL for anything else. */
+int tw_format_parse(const char *name, enum tw_format *fmt);
+
+/*
+ * Create a sink writing to @out (borrowed; the caller closes it after tw_sink_close()).
+ * @realtime_offset_ns is CLOCK_REALTIME - CLOCK_MONOTONIC, used to print ts_ns as an
+ * RFC 3339 UTC timestamp. CSV writes its header row here. Returns NULL on failure
+ * (allocation or write error), with nothing written.
+ */
+struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns);
+
+/* Write one record. Returns 0, or -ENOMEM / -EIO (stream error: disk full, closed pipe). */
+int tw_sink_write(struct tw_sink *sink, const struct tw_record *rec);
+
+/*
+ * Flush the stream, check ferror(), free the sink. Returns 0, or -EIO when any write
+ * since creation failed (a full disk is an error, not silence). Accepts NULL.
+ */
+int tw_sink_close(struct tw_sink *sink);
+
+#endif

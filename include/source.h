@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * source.h - the live trace source: a private tracefs instance "tracewatch-<pid>" with the
+ * "mono" clock, the events tracewatch needs, and per-CPU raw buffer readers.
+ * The instance is the tool's only footprint on the host; tw_source_close() removes it.
+ */
+#ifndef TW_SOURCE_H
+#define TW_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+struct tep_handle;
+struct tw_source;
+
+struct tw_source_opts {
+	size_t buffer_kb;		/* per-CPU ring buffer size */
+	unsigned int buffer_percent;	/* wake the reader when a buffer is this full */
+	const struct tw_event_spec *events; /* NULL-terminated; required ones must enable */
+	bool uprobes;			/* try the libc uprobe string tier */
+	int uprobe_args;		/* argv elements captured per exec */
+	bool no_syscalls;		/* enable no syscall event: uprobes stand in for them */
+};
+
+/* What the reader hands over while draining. */
+struct tw_source_handler {
+	/* One raw event (borrowed: valid during the call). Non-zero stops the drain. */
+	int (*event)(int cpu, uint64_t ts, const void *data, int size, void *ctx);
+	/* The kernel overwrote @count events (-1: an unknown number) before @ts on @cpu. */
+	int (*lost)(int cpu, uint64_t ts, long long count, void *ctx);
+	/* @cpu has been read empty; everything it will deliver later has ts >= @t. */
+	void (*drained)(int cpu, uint64_t t, void *ctx);
+	void *ctx;
+};
+
+/*
+ * Remove instances "tracewatch-<pid>" left by tracewatch runs that are dead (killed with
+ * SIGKILL, crashed). Never touches other instances or live runs. Returns how many were
+ * removed, or -errno when tracefs can't be listed.
+ */
+int tw_source_remove_stale(void);
+
+/*
+ * Mount tracefs if needed, remove stale instances, create this run's instance, set clock and
+ * buffers, enable the events, and open the per-CPU readers. On any failure a one-line
+ * message says what failed and what to do, everything created is removed again, and NULL
+ * is returned.
+ */
+struct tw_source *tw_source_open(const struct tw_source_opts *opts);
+
+/* The event formats of this kernel (borrowed; valid until tw_source_close()). */
+struct tep_handle *tw_source_tep(struct tw_source *s);
+
+int tw_source_nr_cpus(const struct tw_source *s);
+
+/* The instance's name ("tracewatch-<pid>"). */
+const char *tw_source_name(const struct tw_source *s);
+
+/* The uprobe group name when uprobes are in place, else NULL. */
+const char *tw_source_uprobe_group(const struct tw_source *s);
+
+/*
+ * Sleep until a buffer is buffer_percent full or @timeout_ms pass. Returns 0 (also when
+ * interrupted by a signal) or -errno.
+ */
+int tw_source_wait(struct tw_source *s, int timeout_ms);
+
+/*
+ * Read every CPU's buffer until empty (non-blocking; partial pages included), handing the
+ * events to @h. Returns 0, the first non-zero handler return, or -errno on a read error.
+ */
+int tw_source_drain(struct tw_source *s, const struct tw_source_handler *h);
+
+/* Stop recording new events (the instance's tracing_on = 0), so a final drain ends the stream. */
+void tw_source_stop(struct tw_source *s);
+
+/* Sum of the per-CPU "overrun" counters of the instance (events overwritten unread). */
+uint64_t tw_source_overrun(struct tw_source *s);
+
+/* Close the readers and remove the instance. Returns 0 or -errno if removal failed. NULL ok. */
+int tw_source_close(struct tw_source *s);
+
+#endif

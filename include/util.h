@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* util.h - allocation wrappers (with fault injection in test builds), messages, growable buffer. */
+#ifndef TW_UTIL_H
+#define TW_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Allocation wrappers. All project code allocates through these so that test builds
+ * (TW_TESTING) can fail the Nth allocation and check every failure path (SQLite style).
+ * They return NULL on failure, like their libc counterparts; they never exit.
+ */
+void *tw_malloc(size_t size);
+void *tw_calloc(size_t nmemb, size_t size);
+void *tw_realloc(void *ptr, size_t size);
+char *tw_strdup(const char *s);
+char *tw_strndup(const char *s, size_t n);
+void *tw_memdup(const void *p, size_t n);
+
+#ifdef TW_TESTING
+/* Fail the allocation after @countdown more successful ones; -1 disables injection. */
+void tw_fault_inject_after(long countdown);
+/* Number of allocations that were failed on purpose since the last tw_fault_inject_after(). */
+long tw_fault_injected(void);
+#endif
+
+/*
+ * Messages to stderr, prefixed with "tracewatch: ". Modules report through these only; only
+ * main/CLI code decides to exit. tw_err() returns -@err so callers can "return tw_err(...)".
+ */
+void tw_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tw_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* CLOCK_MONOTONIC in nanoseconds: the same clock as the trace's "mono" clock. */
+uint64_t tw_now_mono(void);
+
+/* A growable byte buffer; always NUL-terminated after a successful append. */
+struct tw_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+/* Append @n bytes. Returns 0 or -ENOMEM (the buffer is unchanged on failure). */
+int tw_buf_append(struct tw_buf *b, const void *p, size_t n);
+int tw_buf_puts(struct tw_buf *b, const char *s);
+int tw_buf_putc(struct tw_buf *b, char c);
+int tw_buf_printf(struct tw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Empty the buffer but keep its memory. */
+void tw_buf_reset(struct tw_buf *b);
+/* Free the memory; the buffer may be reused after. Accepts a zeroed buffer. */
+void tw_buf_release(struct tw_buf *b);
+
+#endif

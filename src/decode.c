@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0
+/* decode.c - raw ring-buffer events to struct tw_event, fields found once by name from format files. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <traceevent/event-parse.h>
+
+#include "decode.h"
+#include "uprobe.h"
+#include "util.h"
+
+enum kind {
+	K_NONE,
+	K_EXEC,
+	K_NEWTASK,
+	K_EXIT,
+	K_ENTER_CHDIR,
+	K_ENTER_FCHDIR,
+	K_EXIT_CHDIR,
+	K_EXIT_FCHDIR,
+	K_ENTER_EXECVE,
+	K_CGROUP,
+	K_EXIT_EXECVE,
+	K_UPROBE,
+	K_NR,
+};
+
+/* Everything decode needs of one field: where it is and how big. */
+struct field {
+	int offset;
+	int size;
+	bool dynamic;		/* __data_loc: a u32 (len << 16 | offset) pointing at the data */
+	bool relative;		/* __rel_loc: offset counts from the end of the field */
+	bool is_signed;
+	bool present;
+};
+
+#define MAX_UPROBE_EVENTS 64
+
+/* One uprobe event's layout (each libc file gets its own events, all alike). */
+struct uprobe_layout {
+	int func;
+	struct field str;		/* chdir path / exec filename */
+	struct field fd;		/* execveat dirfd / fexecve fd / fchdir fd */
+	struct field ret;		/* return probes */
+	int nargs;
+	struct field a[TW_UPROBE_MAX_ARGS];
+	struct field p[TW_UPROBE_MAX_ARGS + 1];
+	int min_size;
+};
+
+struct tw_decoder {
+	struct tep_handle *tep;
+	uint8_t kind_by_id[65536];
+	uint8_t slot_by_id[65536];	/* uprobe layout index */
+	struct uprobe_layout *uprobes;
+	int nr_uprobes;
+	struct field exec_ret;
+	struct field common_type, common_pid;
+	struct field exec_filename, exec_pid, exec_old_pid;
+	struct field newtask_pid, newtask_comm, newtask_flags;
+	struct field exit_pid, exit_comm, exit_group_dead;
+	struct field chdir_string;	/* 6.19+: string of the chdir path argument */
+	struct field fchdir_fd;
+	struct field chdir_ret, fchdir_ret;
+	struct field cg_root, cg_id, cg_pid, cg_path;
+	int min_size[K_NR];		/* smallest payload holding every fixed field used */
+};
+
+/* The events used, in the order they are looked up; .tag is the decoder's kind. */
+static const struct tw_event_spec specs[] = {
+	{ "sched", "sched_process_exec", true, K_EXEC },
+	{ "task", "task_newtask", true, K_NEWTASK },
+	{ "sched", "sched_process_exit", true, K_EXIT },
+	{ "syscalls", "sys_enter_chdir", true, K_ENTER_CHDIR },
+	{ "syscalls", "sys_enter_fchdir", true, K_ENTER_FCHDIR },
+	{ "syscalls", "sys_exit_chdir", true, K_EXIT_CHDIR },
+	{ "syscalls", "sys_exit_fchdir", true, K_EXIT_FCHDIR },
+	{ "syscalls", "sys_enter_execve", false, K_ENTER_EXECVE },
+	{ "syscalls", "sys_enter_execveat", false, K_ENTER_EXECVE },
+	{ "syscalls", "sys_exit_execve", false, K_EXIT_EXECVE },
+	{ "syscalls", "sys_exit_execveat", false, K_EXIT_EXECVE },
+	{ "cgroup", "cgroup_attach_task", false, K_CGROUP },
+	{ "cgroup", "cgroup_transfer_tasks", false, K_CGROUP },
+	{ NULL, NULL, false, K_NONE },
+};
+
+const struct tw_event_spec *tw_decode_event_specs(void)
+{
+	return specs;
+}
+
+static int get_field(struct tep_event *ev, const char *name, bool required, struct field *f)
+{
+	struct tep_format_field *tf = tep_find_any_field(ev, name);
+
+	memset(f, 0, sizeof(*f));
+	if (!tf) {
+		if (required)
+			return tw_err(ENOENT, "event %s:%s has no field '%s' in its format file; "
+					      "this kernel's layout is not supported",
+				      ev->system, ev->name, name);
+		return 0;
+	}
+	f->offset = tf->offset;
+	f->size = tf->size;
+	f->dynamic = tf->flags & TEP_FIELD_IS_DYNAMIC;
+	f->relative = tf->flags & TEP_FIELD_IS_RELATIVE;
+	f->is_signed = tf->flags & TEP_FIELD_IS_SIGNED;
+	f->present = true;
+	return 0;
+}
+
+static int fields_end(const struct field *const *fs, size_t n)
+{
+	int end = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fs[i]->present && fs[i]->offset + fs[i]->size > end)
+			end = fs[i]->offset + fs[i]->size;
+	return end;
+}
+
+/* Find a string field a 6.19+ kernel adds for a user-string syscall argument. */
+static void find_user_string(struct tep_event *ev, struct field *f)
+{
+	static const char *const names[] = { "__filename_val", "filename_val", "__filename" };
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < TW_ARRAY_SIZE(names); i++) {
+		struct tep_format_field *tf = tep_find_field(ev, names[i]);
+
+		if (tf && (tf->flags & TEP_FIELD_IS_DYNAMIC)) {
+			get_field(ev, names[i], false, f);
+			return;
+		}
+	}
+}
+
+/* Find the uprobe events "<func>_<n>" of @group and their fields. Returns 0 or -ENOMEM. */
+static int find_uprobes(struct tw_decoder *d, const char *group)
+{
+	int f, n;
+
+	d->uprobes = tw_calloc(MAX_UPROBE_EVENTS, sizeof(*d->uprobes));
+	if (!d->uprobes)
+		return -ENOMEM;
+	for (f = 0; f < TW_UPROBE_NR; f++) {
+		for (n = 0; n < MAX_UPROBE_EVENTS && d->nr_uprobes < MAX_UPROBE_EVENTS; n++) {
+			struct uprobe_layout *lay = &d->uprobes[d->nr_uprobes];
+			struct tep_event *ev;
+			char name[64];
+			int k, end = 0;
+
+			snprintf(name, sizeof(name), "%s_%d", tw_uprobe_func_name(f), n);
+			ev = tep_find_event_by_name(d->tep, group, name);
+			if (!ev)
+				continue;
+			lay->func = f;
+			get_field(ev, f == TW_UPROBE_CHDIR ? "path" : "fn", false, &lay->str);
+			get_field(ev, f == TW_UPROBE_EXECVEAT ? "dirfd" : "fd", false, &lay->fd);
+			get_field(ev, "ret", false, &lay->ret);
+			for (k = 0; k < TW_UPROBE_MAX_ARGS; k++) {
+				char an[16], pn[16];
+
+				snprintf(an, sizeof(an), "a%d", k);
+				snprintf(pn, sizeof(pn), "p%d", k);
+				if (!tep_find_field(ev, an))
+					break;
+				get_field(ev, an, false, &lay->a[k]);
+				get_field(ev, pn, false, &lay->p[k]);
+			}
+			lay->nargs = k;
+			if (k > 0) {
+				char pn[16];
+
+				snprintf(pn, sizeof(pn), "p%d", k);
+				get_field(ev, pn, false, &lay->p[k]);
+			}
+			{
+				const struct field *fs[2 * TW_UPROBE_MAX_ARGS + 4];
+				int nf = 0;
+
+				fs[nf++] = &lay->str;
+				fs[nf++] = &lay->fd;
+				fs[nf++] = &lay->ret;
+				for (k = 0; k < lay->nargs; k++) {
+					fs[nf++] = &lay->a[k];
+					fs[nf++] = &lay->p[k];
+				}
+				fs[nf++] = &lay->p[lay->nargs];
+				end = fields_end(fs, nf);
+			}
+			lay->min_size = end;
+			d->kind_by_id[ev->id & 0xffff] = K_UPROBE;
+			d->slot_by_id[ev->id & 0xffff] = d->nr_uprobes++;
+		}
+	}
+	return 0;
+}
+
+struct tw_decoder *tw_decoder_new(struct tep_handle *tep, const char *uprobe_group)
+{
+	struct tw_decoder *d = tw_calloc(1, sizeof(*d));
+	size_t i;
+	int k;
+
+	if (!d)
+		return NULL;
+	d->tep = tep;
+	for (i = 0; specs[i].system; i++) {
+		const struct tw_event_spec *sp = &specs[i];
+		struct tep_event *ev = tep_find_event_by_name(tep, sp->system, sp->name);
+
+		k = sp->tag;
+		if (!ev) {
+			if (sp->required) {
+				tw_err(ENOENT, "trace event %s:%s is not available on this kernel",
+				       sp->system, sp->name);
+				goto out_free;
+			}
+			continue;
+		}
+		d->kind_by_id[ev->id & 0xffff] = k;
+		switch (k) {
+		case K_EXEC:
+			if (get_field(ev, "common_type", true, &d->common_type) ||
+			    get_field(ev, "common_pid", true, &d->common_pid) ||
+			    get_field(ev, "filename", true, &d->exec_filename) ||
+			    get_field(ev, "pid", true, &d->exec_pid) ||
+			    get_field(ev, "old_pid", true, &d->exec_old_pid))
+				goto out_free;
+			if (!d->exec_filename.dynamic) {
+				tw_err(EINVAL, "sched_process_exec:filename is not a string field");
+				goto out_free;
+			}
+			break;
+		case K_NEWTASK:
+			if (get_field(ev, "pid", true, &d->newtask_pid) ||
+			    get_field(ev, "comm", false, &d->newtask_comm) ||
+			    get_field(ev, "clone_flags", true, &d->newtask_flags))
+				goto out_free;
+			break;
+		case K_EXIT:
+			if (get_field(ev, "pid", true, &d->exit_pid) ||
+			    get_field(ev, "comm", false, &d->exit_comm) ||
+			    get_field(ev, "group_dead", false, &d->exit_group_dead))
+				goto out_free;
+			break;
+		case K_ENTER_CHDIR:
+			find_user_string(ev, &d->chdir_string);
+			break;
+		case K_ENTER_FCHDIR:
+			if (get_field(ev, "fd", true, &d->fchdir_fd))
+				goto out_free;
+			break;
+		case K_EXIT_CHDIR:
+			if (get_field(ev, "ret", true, &d->chdir_ret))
+				goto out_free;
+			break;
+		case K_EXIT_FCHDIR:
+			if (get_field(ev, "ret", true, &d->fchdir_ret))
+				goto out_free;
+			break;
+		case K_EXIT_EXECVE:
+			if (get_field(ev, "ret", true, &d->exec_ret))
+				goto out_free;
+			break;
+		case K_CGROUP:
+			if (get_field(ev, "dst_root", true, &d->cg_root) ||
+			    get_field(ev, "dst_id", true, &d->cg_id) ||
+			    get_field(ev, "pid", true, &d->cg_pid) ||
+			    get_field(ev, "dst_path", true, &d->cg_path))
+				goto out_free;
+			break;
+		default:
+			break;
+		}
+	}
+	{
+		const struct field *common[] = { &d->common_type, &d->common_pid };
+		const struct field *exec[] = { &d->exec_filename, &d->exec_pid, &d->exec_old_pid };
+		const struct field *nt[] = { &d->newtask_pid, &d->newtask_comm, &d->newtask_flags };
+		const struct field *ex[] = { &d->exit_pid, &d->exit_comm, &d->exit_group_dead };
+		const struct field *cg[] = { &d->cg_root, &d->cg_id, &d->cg_pid, &d->cg_path };
+		int base = fields_end(common, 2);
+
+		for (k = 0; k < K_NR; k++)
+			d->min_size[k] = base;
+		d->min_size[K_EXEC] = fields_end(exec, 3);
+		d->min_size[K_NEWTASK] = fields_end(nt, 3);
+		d->min_size[K_EXIT] = fields_end(ex, 3);
+		d->min_size[K_CGROUP] = fields_end(cg, 4);
+		d->min_size[K_ENTER_FCHDIR] = d->fchdir_fd.offset + d->fchdir_fd.size;
+		d->min_size[K_EXIT_CHDIR] = d->chdir_ret.offset + d->chdir_ret.size;
+		d->min_size[K_EXIT_FCHDIR] = d->fchdir_ret.offset + d->fchdir_ret.size;
+		d->min_size[K_EXIT_EXECVE] = d->exec_ret.offset + d->exec_ret.size;
+	}
+	if (uprobe_group && find_uprobes(d, uprobe_group))
+		goto out_free;
+	return d;
+
+out_free:
+	tw_decoder_free(d);
+	return NULL;
+}
+
+void tw_decoder_free(struct tw_decoder *d)
+{
+	if (!d)
+		return;
+	free(d->uprobes);
+	free(d);
+}
+
+int tw_decoder_uprobe_count(const struct tw_decoder *d)
+{
+	return d->nr_uprobes;
+}
+
+bool tw_decoder_has_chdir_string(const struct tw_decoder *d)
+{
+	return d->chdir_string.present;
+}
+
+static int64_t read_num(const struct tw_decoder *d, const struct field *f, const uint8_t *data)
+{
+	uint64_t v = tep_read_number(d->tep, data + f->offset, f->size);
+
+	if (f->is_signed && f->size < 8) {
+		int shift = 64 - 8 * f->size;
+
+		return (int64_t)(v << shift) >> shift;
+	}
+	return (int64_t)v;
+}
+
+/*
+ * A __data_loc string: copied out (records are borrowed), cut at the first NUL.
+ * Returns a new string, or NULL with *@bad set when the location is outside the event.
+ */
+static char *read_string(const struct tw_decoder *d, const struct field *f, const uint8_t *data,
+			 int size, bool *bad)
+{
+	uint32_t loc = (uint32_t)tep_read_number(d->tep, data + f->offset, 4);
+	uint32_t off = loc & 0xffff;
+	uint32_t len = loc >> 16;
+
+	if (f->relative)
+		off += f->offset + f->size;
+	if ((uint64_t)off + len > (uint64_t)size) {
+		*bad = true;
+		return NULL;
+	}
+	return tw_memdup(data + off, strnlen((const char *)data + off, len));
+}
+
+static void read_comm(const struct field *f, const uint8_t *data, char comm[16])
+{
+	size_t n = f->present ? (size_t)f->size : 0;
+
+	if (n > 15)
+		n = 15;
+	memcpy(comm, data + f->offset, n);
+	comm[n] = '\0';
+}
+
+/* A uprobe ustring: NULL with *@fault when the kernel could not read it (data_loc length 0). */
+static int read_ustring(const struct tw_decoder *d, const struct field *f, const uint8_t *data,
+			int size, char **out, bool *fault, bool *bad)
+{
+	uint32_t loc = (uint32_t)tep_read_number(d->tep, data + f->offset, 4);
+
+	*out = NULL;
+	*fault = (loc >> 16) == 0;
+	if (*fault)
+		return 0;
+	*out = read_string(d, f, data, size, bad);
+	return *out || *bad ? 0 : -ENOMEM;
+}
+
+/* What a probe's event becomes: the uprobe string events, or stand-ins for syscall events. */
+static enum tw_event_type uprobe_event_type(int func)
+{
+	switch (func) {
+	case TW_UPROBE_CHDIR:
+		return TW_EV_UCHDIR;
+	case TW_UPROBE_FCHDIR:
+		return TW_EV_CHDIR_ENTER;
+	case TW_UPROBE_CHDIR_RET:
+	case TW_UPROBE_FCHDIR_RET:
+		return TW_EV_CHDIR;
+	case TW_UPROBE_EXECVE_RET:
+	case TW_UPROBE_EXECVEAT_RET:
+	case TW_UPROBE_FEXECVE_RET:
+		return TW_EV_EXEC_FAIL;
+	default:
+		return TW_EV_UEXEC;
+	}
+}
+
+static int decode_uprobe(const struct tw_decoder *d, const struct uprobe_layout *lay,
+			 const uint8_t *data, int size, struct tw_event *ev, bool *bad)
+{
+	struct tw_buf argv = { 0 };
+	bool fault;
+	int k;
+
+	switch (ev->type) {
+	case TW_EV_UCHDIR:
+		return read_ustring(d, &lay->str, data, size, &ev->uchdir.path, &fault, bad);
+	case TW_EV_CHDIR_ENTER:
+		ev->chdir_enter.is_fchdir = true;
+		ev->chdir_enter.fd = (int)read_num(d, &lay->fd, data);
+		return 0;
+	case TW_EV_CHDIR:
+		ev->chdir.is_fchdir = lay->func == TW_UPROBE_FCHDIR_RET;
+		ev->chdir.ret = (long)read_num(d, &lay->ret, data);
+		return 0;
+	case TW_EV_EXEC_FAIL:
+		/* libc returns -1 and keeps the errno in user space: the reason is unknown here. */
+		ev->exec_fail.ret = 0;
+		return 0;
+	default:
+		break;
+	}
+
+	ev->uexec.func = lay->func;
+	ev->uexec.fd = lay->fd.present ? (int)read_num(d, &lay->fd, data) : -1;
+	if (lay->str.present &&
+	    read_ustring(d, &lay->str, data, size, &ev->uexec.filename, &ev->uexec.filename_fault,
+			 bad))
+		return -ENOMEM;
+	for (k = 0; k < lay->nargs; k++) {
+		char *arg;
+
+		if (!read_num(d, &lay->p[k], data))
+			break;	/* argv[k] == NULL: the end */
+		if (read_ustring(d, &lay->a[k], data, size, &arg, &fault, bad))
+			goto out_nomem;
+		if (fault || !arg) {
+			ev->uexec.argv_fault = true;
+			break;
+		}
+		if (tw_buf_append(&argv, arg, strlen(arg) + 1)) {
+			free(arg);
+			goto out_nomem;
+		}
+		free(arg);
+	}
+	ev->uexec.argc = k;
+	if (k == lay->nargs && lay->p[k].present && read_num(d, &lay->p[k], data))
+		ev->uexec.argv_truncated = true;
+	ev->uexec.argv = argv.data;
+	ev->uexec.argv_len = argv.len;
+	if (!argv.data) {
+		/* An empty vector is still a captured one. */
+		ev->uexec.argv = tw_strdup("");
+		if (!ev->uexec.argv)
+			return -ENOMEM;
+	}
+	return 0;
+
+out_nomem:
+	tw_buf_release(&argv);
+	return -ENOMEM;
+}
+
+int tw_decoder_decode(struct tw_decoder *d, int cpu, uint64_t ts, const void *raw, int size,
+		      struct tw_event **out)
+{
+	const uint8_t *data = raw;
+	struct tw_event *ev = NULL;
+	bool bad = false;
+	enum kind k;
+	int id;
+
+	*out = NULL;
+	if (size < d->min_size[K_NONE])
+		return 0;
+	id = (int)read_num(d, &d->common_type, data);
+	k = d->kind_by_id[id & 0xffff];
+	if (k == K_NONE || size < d->min_size[k])
+		return 0;
+
+	switch (k) {
+	case K_EXEC:
+		ev = tw_event_new(TW_EV_EXEC);
+		if (!ev)
+			return -ENOMEM;
+		ev->exec.pid = (int)read_num(d, &d->exec_pid, data);
+		ev->exec.old_pid = (int)read_num(d, &d->exec_old_pid, data);
+		ev->exec.filename = read_string(d, &d->exec_filename, data, size, &bad);
+		if (!ev->exec.filename && !bad)
+			goto out_nomem;
+		break;
+	case K_NEWTASK:
+		ev = tw_event_new(TW_EV_NEWTASK);
+		if (!ev)
+			return -ENOMEM;
+		ev->newtask.pid = (int)read_num(d, &d->newtask_pid, data);
+		ev->newtask.clone_flags = (uint64_t)read_num(d, &d->newtask_flags, data);
+		read_comm(&d->newtask_comm, data, ev->newtask.comm);
+		break;
+	case K_EXIT:
+		ev = tw_event_new(TW_EV_EXIT);
+		if (!ev)
+			return -ENOMEM;
+		ev->exit.pid = (int)read_num(d, &d->exit_pid, data);
+		ev->exit.group_dead = d->exit_group_dead.present ?
+					      (read_num(d, &d->exit_group_dead, data) != 0) : -1;
+		read_comm(&d->exit_comm, data, ev->exit.comm);
+		break;
+	case K_ENTER_CHDIR:
+	case K_ENTER_FCHDIR:
+		ev = tw_event_new(TW_EV_CHDIR_ENTER);
+		if (!ev)
+			return -ENOMEM;
+		ev->chdir_enter.is_fchdir = k == K_ENTER_FCHDIR;
+		if (k == K_ENTER_FCHDIR) {
+			ev->chdir_enter.fd = (int)read_num(d, &d->fchdir_fd, data);
+		} else if (d->chdir_string.present) {
+			ev->chdir_enter.path = read_string(d, &d->chdir_string, data, size, &bad);
+			if (!ev->chdir_enter.path && !bad)
+				goto out_nomem;
+		}
+		break;
+	case K_EXIT_CHDIR:
+	case K_EXIT_FCHDIR:
+		ev = tw_event_new(TW_EV_CHDIR);
+		if (!ev)
+			return -ENOMEM;
+		ev->chdir.is_fchdir = k == K_EXIT_FCHDIR;
+		ev->chdir.ret = (long)read_num(d, k == K_EXIT_CHDIR ? &d->chdir_ret : &d->fchdir_ret,
+					       data);
+		break;
+	case K_ENTER_EXECVE:
+		ev = tw_event_new(TW_EV_EXEC_ENTER);
+		if (!ev)
+			return -ENOMEM;
+		break;
+	case K_EXIT_EXECVE: {
+		long ret = (long)read_num(d, &d->exec_ret, data);
+
+		if (ret >= 0)
+			return 0;	/* success shows as sched_process_exec */
+		ev = tw_event_new(TW_EV_EXEC_FAIL);
+		if (!ev)
+			return -ENOMEM;
+		ev->exec_fail.ret = ret;
+		break;
+	}
+	case K_UPROBE: {
+		const struct uprobe_layout *lay = &d->uprobes[d->slot_by_id[id & 0xffff]];
+
+		if (size < lay->min_size)
+			return 0;
+		ev = tw_event_new(uprobe_event_type(lay->func));
+		if (!ev)
+			return -ENOMEM;
+		if (decode_uprobe(d, lay, data, size, ev, &bad) == -ENOMEM)
+			goto out_nomem;
+		break;
+	}
+	case K_CGROUP:
+		ev = tw_event_new(TW_EV_CGROUP);
+		if (!ev)
+			return -ENOMEM;
+		ev->cgroup.root = (int)read_num(d, &d->cg_root, data);
+		ev->cgroup.id = (uint64_t)read_num(d, &d->cg_id, data);
+		ev->cgroup.pid = (int)read_num(d, &d->cg_pid, data);
+		ev->cgroup.path = read_string(d, &d->cg_path, data, size, &bad);
+		if (!ev->cgroup.path && !bad)
+			goto out_nomem;
+		break;
+	default:
+		return 0;
+	}
+	if (bad) {
+		tw_event_free(ev);
+		return 0;
+	}
+	ev->cpu = cpu;
+	ev->ts = ts;
+	ev->tid = (int)read_num(d, &d->common_pid, data);
+	*out = ev;
+	return 1;
+
+out_nomem:
+	tw_event_free(ev);
+	return -ENOMEM;
+}

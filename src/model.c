@@ -1,0 +1,1135 @@
+// SPDX-License-Identifier: GPL-2.0
+/* model.c - task table, shared and copied cwds, and exec path resolution from ordered events. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "container.h"
+#include "model.h"
+#include "util.h"
+
+#define CLONE_FS_FLAG 0x00000200ull
+#define CLONE_PARENT_FLAG 0x00008000ull
+#define CLONE_THREAD_FLAG 0x00010000ull
+#define CLONE_INTO_CGROUP_FLAG 0x200000000ull
+
+/* The cgroup v2 hierarchy's id in cgroup_attach_task's dst_root (cgrp_dfl_root). */
+#define CGROUP_V2_HIERARCHY 0
+
+/*
+ * One cwd value as it was learned, shared (refcounted) by every fs-group that holds it:
+ * a fork copies the reference, not the string. Values are immutable but for @invalid, which
+ * marks every holder at once when an event proves the /proc read that made the value could
+ * have seen a later cwd (or another task after PID reuse).
+ */
+struct cwd_value {
+	int refs;
+	char *path;		/* NULL: unknown */
+	bool invalid;
+	uint64_t loss_epoch;	/* events lost after this value was learned make it untrusted */
+	/* Tentative while the stream has not passed t_read: the /proc read it came from. */
+	uint64_t t_start;
+	uint64_t t_read;
+	int probe_tid;
+	bool listed;		/* in the model's tentative list */
+	const char *source;	/* how it was learned: "uprobe", "proc", "snapshot" */
+};
+
+/* A cgroup as last seen; shared by the tasks in it. A re-created cgroup gets a new id and so a new ref. */
+struct cgroup_ref {
+	int refs;
+	uint64_t id;		/* 0 unknown */
+	char *path;
+	struct tw_container ct;	/* parsed once */
+};
+
+/* Tasks sharing one fs_struct (threads, CLONE_FS children) share one fs-group. */
+struct fsgroup {
+	int refs;
+	struct cwd_value *cwd;
+	int inflight;		/* chdir/fchdir entered and not yet returned */
+};
+
+/* What the libc exec uprobe captured at the call, waiting for the exec it announces. */
+struct uexec {
+	int func;
+	int fd;
+	char *filename;
+	char *argv;
+	size_t argv_len;
+	bool argv_fault;
+	bool argv_truncated;
+	int enters;		/* exec syscalls entered since the call */
+};
+
+struct task {
+	int tid;
+	int tgid;		/* 0 unknown */
+	int ppid;		/* 0 unknown */
+	bool in_chdir;
+	struct fsgroup *fs;
+	struct cgroup_ref *cg;	/* NULL unknown */
+	char *u_chdir;		/* path of a libc chdir() call in progress (uprobe) */
+	bool u_chdir_set;	/* a chdir() call was seen (u_chdir NULL: the string faulted) */
+	struct uexec *u_exec;	/* libc exec call in progress */
+	UT_hash_handle hh;
+};
+
+/* A record waiting until the stream has passed the /proc reads it depends on. */
+struct pending {
+	struct tw_record *rec;
+	uint64_t ts;
+	uint64_t hold_until;
+	bool is_exec;
+	/* exec only: */
+	struct cwd_value *model_cwd;	/* cwd the model had for the task at exec time */
+	struct fsgroup *fs;
+	struct tw_probe probe;		/* read at arrival of the exec event */
+	int probe_pid;
+	bool probe_cwd_ok;
+	bool probe_proc_ok;		/* exe, argv, uid, ppid */
+	int model_ppid;
+	struct cgroup_ref *cg;
+	struct uexec *uexec;		/* argv captured by the uprobe, or NULL */
+	struct pending *next;
+};
+
+struct tw_model {
+	struct tw_model_opts opts;
+	struct task *tasks;		/* uthash by tid */
+	struct pending *head, *tail;
+	struct cwd_value **tentative;	/* values whose /proc read the stream has not passed */
+	size_t nr_tentative, cap_tentative;
+	uint64_t loss_epoch;
+	uint64_t last_ts;
+	struct tw_model_stats st;
+};
+
+static void cwd_put(struct cwd_value *v)
+{
+	if (v && --v->refs == 0) {
+		free(v->path);
+		free(v);
+	}
+}
+
+static struct cwd_value *cwd_get(struct cwd_value *v)
+{
+	if (v)
+		v->refs++;
+	return v;
+}
+
+static void fs_put(struct fsgroup *fs)
+{
+	if (fs && --fs->refs == 0) {
+		cwd_put(fs->cwd);
+		free(fs);
+	}
+}
+
+static struct fsgroup *fs_get(struct fsgroup *fs)
+{
+	if (fs)
+		fs->refs++;
+	return fs;
+}
+
+static struct fsgroup *fs_new(struct cwd_value *cwd)
+{
+	struct fsgroup *fs = tw_calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	fs->refs = 1;
+	fs->cwd = cwd_get(cwd);
+	return fs;
+}
+
+/* Replace the cwd of @fs by @v (a new reference is taken). */
+static void fs_set_cwd(struct fsgroup *fs, struct cwd_value *v)
+{
+	cwd_get(v);
+	cwd_put(fs->cwd);
+	fs->cwd = v;
+}
+
+/* Known, not disproved, and learned after the last loss of events. */
+static bool cwd_usable(const struct tw_model *m, const struct cwd_value *v)
+{
+	return v && v->path && !v->invalid && v->loss_epoch == m->loss_epoch;
+}
+
+/* At release: the loss epoch was checked when the record took the value. */
+static bool cwd_still_valid(const struct cwd_value *v)
+{
+	return v && v->path && !v->invalid;
+}
+
+static int track_tentative(struct tw_model *m, struct cwd_value *v)
+{
+	if (m->nr_tentative == m->cap_tentative) {
+		size_t cap = m->cap_tentative ? m->cap_tentative * 2 : 16;
+		struct cwd_value **n = tw_realloc(m->tentative, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		m->tentative = n;
+		m->cap_tentative = cap;
+	}
+	m->tentative[m->nr_tentative++] = cwd_get(v);
+	v->listed = true;
+	return 0;
+}
+
+/* A value read from /proc during [t_start, t_read] by task @tid. Takes @path, even on failure. */
+static struct cwd_value *cwd_new(struct tw_model *m, char *path, uint64_t t_start,
+				 uint64_t t_read, int tid, const char *source)
+{
+	struct cwd_value *v = tw_calloc(1, sizeof(*v));
+
+	if (!v) {
+		free(path);
+		return NULL;
+	}
+	v->refs = 1;
+	v->path = path;
+	v->loss_epoch = m->loss_epoch;
+	v->t_start = t_start;
+	v->t_read = t_read;
+	v->probe_tid = tid;
+	v->source = source;
+	if (path && t_read > m->last_ts && track_tentative(m, v)) {
+		cwd_put(v);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * Events at @ts that prove tentative values wrong: task @tid exited before the read began,
+ * or a new task got @tid before the read ended (the read may have seen the new task).
+ * Values whose read the stream has passed are confirmed and leave the list.
+ */
+static void check_tentative(struct tw_model *m, uint64_t ts, int exited_tid, int new_tid)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < m->nr_tentative; i++) {
+		struct cwd_value *v = m->tentative[i];
+
+		if (v->t_read < ts || v->refs == 1) {
+			v->listed = false;
+			cwd_put(v);
+			continue;
+		}
+		if (exited_tid && v->probe_tid == exited_tid && ts < v->t_start)
+			v->invalid = true;
+		if (new_tid && v->probe_tid == new_tid && ts < v->t_read)
+			v->invalid = true;
+		m->tentative[j++] = v;
+	}
+	m->nr_tentative = j;
+}
+
+static void cg_put(struct cgroup_ref *cg)
+{
+	if (cg && --cg->refs == 0) {
+		free(cg->path);
+		free(cg);
+	}
+}
+
+static struct cgroup_ref *cg_get(struct cgroup_ref *cg)
+{
+	if (cg)
+		cg->refs++;
+	return cg;
+}
+
+/* Takes @path, even on failure. */
+static struct cgroup_ref *cg_new(uint64_t id, char *path)
+{
+	struct cgroup_ref *cg = tw_calloc(1, sizeof(*cg));
+
+	if (!cg) {
+		free(path);
+		return NULL;
+	}
+	cg->refs = 1;
+	cg->id = id;
+	cg->path = path;
+	tw_container_parse(path, &cg->ct);
+	return cg;
+}
+
+static void task_set_cgroup(struct task *t, struct cgroup_ref *cg)
+{
+	cg_get(cg);
+	cg_put(t->cg);
+	t->cg = cg;
+}
+
+static void uexec_free(struct uexec *u)
+{
+	if (!u)
+		return;
+	free(u->filename);
+	free(u->argv);
+	free(u);
+}
+
+/* The libc call the exec syscall belongs to, if exactly one syscall followed it. */
+static struct uexec *take_uexec(struct task *t)
+{
+	struct uexec *u = t->u_exec;
+
+	t->u_exec = NULL;
+	if (u && u->enters > 1) {
+		uexec_free(u);
+		return NULL;
+	}
+	return u;
+}
+
+static void task_clear_calls(struct task *t)
+{
+	free(t->u_chdir);
+	t->u_chdir = NULL;
+	t->u_chdir_set = false;
+	uexec_free(t->u_exec);
+	t->u_exec = NULL;
+}
+
+static struct task *task_find(struct tw_model *m, int tid)
+{
+	struct task *t;
+
+	HASH_FIND_INT(m->tasks, &tid, t);
+	return t;
+}
+
+static void task_remove(struct tw_model *m, struct task *t)
+{
+	HASH_DEL(m->tasks, t);
+	fs_put(t->fs);
+	cg_put(t->cg);
+	task_clear_calls(t);
+	free(t);
+}
+
+/* Add a task, replacing a stale entry for the same tid. It takes a reference to @fs. */
+static struct task *task_add(struct tw_model *m, int tid, int tgid, int ppid, struct fsgroup *fs)
+{
+	struct task *t = task_find(m, tid);
+
+	if (t)
+		task_remove(m, t);
+	t = tw_calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->tgid = tgid;
+	t->ppid = ppid;
+	t->fs = fs_get(fs);
+	HASH_ADD_INT(m->tasks, tid, t);
+	return t;
+}
+
+/* A task we have never heard of (events lost, or raced the snapshot): nothing known. */
+static struct task *task_unknown(struct tw_model *m, int tid)
+{
+	struct fsgroup *fs = fs_new(NULL);
+	struct task *t;
+
+	if (!fs)
+		return NULL;
+	t = task_add(m, tid, 0, 0, fs);
+	fs_put(fs);
+	return t;
+}
+
+static int pending_push(struct tw_model *m, struct pending *p)
+{
+	p->next = NULL;
+	if (m->tail)
+		m->tail->next = p;
+	else
+		m->head = p;
+	m->tail = p;
+	m->st.pending++;
+	return 0;
+}
+
+static void pending_free(struct pending *p)
+{
+	tw_record_free(p->rec);
+	cg_put(p->cg);
+	uexec_free(p->uexec);
+	cwd_put(p->model_cwd);
+	fs_put(p->fs);
+	tw_probe_release(&p->probe);
+	free(p);
+}
+
+/* Move a string out of its owner. */
+static char *steal(char **s)
+{
+	char *r = *s;
+
+	*s = NULL;
+	return r;
+}
+
+/* Copy the cgroup and what its path says about a container into @rec. Returns 0 or -ENOMEM. */
+static int fill_cgroup(struct tw_record *rec, const struct cgroup_ref *cg)
+{
+	if (!cg)
+		return 0;
+	rec->cgroup_id = cg->id;
+	rec->cgroup_path = tw_strdup(cg->path);
+	if (!rec->cgroup_path)
+		return -ENOMEM;
+	if (cg->ct.id[0]) {
+		rec->container_id = tw_strdup(cg->ct.id);
+		if (!rec->container_id)
+			return -ENOMEM;
+		rec->container_runtime = cg->ct.runtime;
+	}
+	if (cg->ct.pod_uid[0]) {
+		rec->pod_uid = tw_strdup(cg->ct.pod_uid);
+		if (!rec->pod_uid)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Finish an exec record from what turned out valid. Returns 0 or -ENOMEM. */
+static int finish_exec(struct tw_model *m, struct pending *p)
+{
+	struct tw_record *rec = p->rec;
+	const char *cwd = NULL;
+	const char *cwd_source = NULL;
+	const char *fn = rec->filename;
+
+	if (p->probe_proc_ok) {
+		rec->exe = steal(&p->probe.exe);
+		rec->uid = p->probe.uid;
+	}
+	/* argv: the string captured at the call beats a /proc read that may be late. */
+	if (p->uexec && !p->uexec->argv_fault &&
+	    !(p->uexec->argv_truncated && p->probe_proc_ok && p->probe.argv)) {
+		rec->argv = steal(&p->uexec->argv);
+		rec->argv_len = p->uexec->argv_len;
+		rec->argv_source = p->uexec->argv_truncated ? "uprobe-truncated" : "uprobe";
+	} else if (p->probe_proc_ok && p->probe.argv) {
+		rec->argv = steal(&p->probe.argv);
+		rec->argv_len = p->probe.argv_len;
+		rec->argv_source = "proc";
+	}
+	rec->ppid = p->model_ppid;
+	if (!rec->ppid && p->probe_proc_ok)
+		rec->ppid = p->probe.ppid;
+	if (fill_cgroup(rec, p->cg))
+		return -ENOMEM;
+
+	if (cwd_still_valid(p->model_cwd)) {
+		cwd = p->model_cwd->path;
+		cwd_source = "cwd";
+		rec->cwd_source = p->model_cwd->source;
+	} else if (p->probe_cwd_ok && p->probe.cwd) {
+		cwd = p->probe.cwd;
+		cwd_source = "proc-cwd";
+		rec->cwd_source = "proc-exec";
+	}
+	if (cwd) {
+		rec->cwd = tw_strdup(cwd);
+		if (!rec->cwd)
+			return -ENOMEM;
+	}
+
+	rec->path_source = "unresolved";
+	if (!strncmp(fn, "/dev/fd/", 8)) {
+		/* fexecve / execveat(dirfd): the fd is gone; only the kernel's exe link knows. */
+		if (rec->exe) {
+			rec->path = tw_strdup(rec->exe);
+			if (!rec->path)
+				return -ENOMEM;
+			rec->path_source = "proc-exe";
+		}
+	} else if (fn[0] == '/') {
+		rec->path = tw_strdup(fn);
+		if (!rec->path)
+			return -ENOMEM;
+		rec->path_source = "absolute";
+	} else if (cwd) {
+		rec->path = tw_path_join(cwd, fn, m->opts.realpath_fn, m->opts.realpath_ctx);
+		if (!rec->path && errno == ENOMEM)
+			return -ENOMEM;
+		if (rec->path)
+			rec->path_source = cwd_source;
+	}
+	if (!rec->path)
+		m->st.unresolved++;
+	m->st.execs++;
+	return 0;
+}
+
+/* Release held records, oldest first, while their reads are behind @upto. */
+static int release(struct tw_model *m, uint64_t upto, bool all)
+{
+	int ret = 0;
+
+	while (m->head && (all || m->head->hold_until <= upto)) {
+		struct pending *p = m->head;
+		struct tw_record *rec;
+
+		if (p->is_exec) {
+			ret = finish_exec(m, p);
+			if (ret)
+				return ret;	/* stays queued; nothing lost */
+		}
+		m->head = p->next;
+		if (!m->head)
+			m->tail = NULL;
+		m->st.pending--;
+		rec = p->rec;
+		p->rec = NULL;
+		pending_free(p);
+		ret = m->opts.emit(rec, m->opts.emit_ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int emit_simple(struct tw_model *m, struct tw_record *rec, uint64_t ts)
+{
+	struct pending *p = tw_calloc(1, sizeof(*p));
+
+	if (!p) {
+		tw_record_free(rec);
+		return -ENOMEM;
+	}
+	p->rec = rec;
+	p->ts = ts;
+	p->probe.uid = -1;
+	return pending_push(m, p);
+}
+
+static int new_simple_record(struct tw_model *m, enum tw_record_type type, const struct tw_event *ev,
+			     int pid, int tid, int ppid, struct tw_record **out)
+{
+	struct tw_record *rec = tw_record_new(type);
+
+	*out = rec;
+	if (!rec)
+		return -ENOMEM;
+	rec->ts_ns = ev->ts;
+	rec->pid = pid;
+	rec->tid = tid;
+	rec->ppid = ppid;
+	return 0;
+}
+
+static int apply_newtask(struct tw_model *m, struct tw_event *ev)
+{
+	uint64_t flags = ev->newtask.clone_flags;
+	struct task *creator = task_find(m, ev->tid);
+	struct fsgroup *fs;
+	struct task *child;
+	struct pending *p;
+	int tgid, ppid;
+	int ret;
+
+	check_tentative(m, ev->ts, 0, ev->newtask.pid);
+	/* The new task may reuse the pid of a task whose exec probe is still in doubt. */
+	for (p = m->head; p; p = p->next)
+		if (p->is_exec && p->probe_pid == ev->newtask.pid && ev->ts < p->probe.t_read)
+			p->probe_proc_ok = p->probe_cwd_ok = false;
+
+	if (!creator)
+		creator = task_unknown(m, ev->tid);
+	if (!creator)
+		return -ENOMEM;
+	if (flags & CLONE_THREAD_FLAG) {
+		tgid = creator->tgid;
+		ppid = creator->ppid;
+	} else {
+		tgid = ev->newtask.pid;
+		ppid = (flags & CLONE_PARENT_FLAG) ? creator->ppid : creator->tgid;
+	}
+	if (flags & CLONE_FS_FLAG)
+		fs = fs_get(creator->fs);
+	else
+		fs = fs_new(creator->fs->cwd);	/* copy: the value is shared, not the group */
+	if (!fs)
+		return -ENOMEM;
+	child = task_add(m, ev->newtask.pid, tgid, ppid, fs);
+	fs_put(fs);
+	if (!child)
+		return -ENOMEM;
+	if (!(flags & CLONE_INTO_CGROUP_FLAG)) {
+		task_set_cgroup(child, creator->cg);	/* a child starts in its parent's cgroup */
+	} else if (ev->probe.cgroup) {
+		/* clone3(CLONE_INTO_CGROUP): no attach event; only /proc knows where it went. */
+		struct cgroup_ref *cg = cg_new(ev->probe.cgroup_id, steal(&ev->probe.cgroup));
+
+		if (!cg)
+			return -ENOMEM;
+		task_set_cgroup(child, cg);
+		cg_put(cg);
+	}
+	if (m->opts.all_events && !(flags & CLONE_THREAD_FLAG)) {
+		struct tw_record *rec;
+
+		ret = new_simple_record(m, TW_REC_FORK, ev, tgid, ev->newtask.pid, ppid, &rec);
+		if (ret)
+			return ret;
+		rec->comm = tw_strndup(ev->newtask.comm, sizeof(ev->newtask.comm));
+		if (!rec->comm || fill_cgroup(rec, child->cg)) {
+			tw_record_free(rec);
+			return -ENOMEM;
+		}
+		return emit_simple(m, rec, ev->ts);
+	}
+	return 0;
+}
+
+static int apply_exit(struct tw_model *m, struct tw_event *ev)
+{
+	int tid = ev->exit.pid;
+	struct task *t = task_find(m, tid);
+	struct pending *p;
+	int tgid = t && t->tgid ? t->tgid : tid;
+	int ppid = t ? t->ppid : 0;
+	bool process_end;
+
+	check_tentative(m, ev->ts, tid, 0);
+	/* Exited before the read began: whatever was read belongs to someone else. */
+	for (p = m->head; p; p = p->next)
+		if (p->is_exec && p->probe_pid == tid && ev->ts < p->probe.t_start)
+			p->probe_proc_ok = p->probe_cwd_ok = false;
+	if (t)
+		task_remove(m, t);
+
+	process_end = ev->exit.group_dead >= 0 ? ev->exit.group_dead : tid == tgid;
+	if (m->opts.all_events && process_end) {
+		struct tw_record *rec;
+		int ret = new_simple_record(m, TW_REC_EXIT, ev, tgid, tid, ppid, &rec);
+
+		if (ret)
+			return ret;
+		rec->comm = tw_strndup(ev->exit.comm, sizeof(ev->exit.comm));
+		return emit_simple(m, rec, ev->ts);
+	}
+	return 0;
+}
+
+static int apply_chdir_enter(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t = task_find(m, ev->tid);
+	struct pending *p;
+	struct fsgroup *fs;
+
+	if (!t)
+		t = task_unknown(m, ev->tid);
+	if (!t)
+		return -ENOMEM;
+	fs = t->fs;
+	if (!t->in_chdir) {
+		t->in_chdir = true;
+		fs->inflight++;
+	}
+	/*
+	 * The cwd may change at any point until the syscall returns: a /proc read of this
+	 * fs-group that ended after now may have seen the new one.
+	 */
+	if (fs->cwd && fs->cwd->t_read > ev->ts) {
+		struct task *reader = task_find(m, fs->cwd->probe_tid);
+
+		/* Only a change in the fs-group the value was read from can have been seen. */
+		if (!reader || reader->fs == fs)
+			fs->cwd->invalid = true;
+	}
+	for (p = m->head; p; p = p->next)
+		if (p->is_exec && p->fs == fs && ev->ts < p->probe.t_read)
+			p->probe_cwd_ok = false;
+	return 0;
+}
+
+/*
+ * The cwd after a successful chdir(@path) captured in the kernel at the call: resolved the way
+ * the kernel walks it, from the cwd in force (@base) for a relative path. NULL when that can't
+ * be done exactly (unknown base, a component gone): the caller falls back to /proc.
+ */
+static struct cwd_value *cwd_from_string(struct tw_model *m, struct cwd_value *base,
+					 const char *path)
+{
+	struct tw_buf joined = { 0 };
+	struct cwd_value *v;
+	char *real;
+
+	if (!path[0])
+		return NULL;
+	if (path[0] != '/') {
+		if (!cwd_usable(m, base))
+			return NULL;
+		if (tw_buf_puts(&joined, base->path) || tw_buf_putc(&joined, '/'))
+			goto out_nomem;
+	}
+	if (tw_buf_puts(&joined, path))
+		goto out_nomem;
+	/* Physical, like the kernel: "link/.." is the parent of the link's target. */
+	real = m->opts.realpath_fn(joined.data, m->opts.realpath_ctx);
+	tw_buf_release(&joined);
+	if (!real)
+		return NULL;
+	v = cwd_new(m, real, 0, 0, 0, "uprobe");
+	return v;
+
+out_nomem:
+	tw_buf_release(&joined);
+	return NULL;
+}
+
+static int apply_chdir(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t = task_find(m, ev->tid);
+	struct cwd_value *v;
+	bool others_inflight, u_set;
+	char *u_path;
+
+	if (!t)
+		t = task_unknown(m, ev->tid);
+	if (!t)
+		return -ENOMEM;
+	if (t->in_chdir) {
+		t->in_chdir = false;
+		t->fs->inflight--;
+	}
+	u_path = ev->chdir.is_fchdir ? NULL : steal(&t->u_chdir);
+	u_set = !ev->chdir.is_fchdir && t->u_chdir_set;
+	t->u_chdir_set = false;
+	if (ev->chdir.ret != 0) {
+		free(u_path);
+		return 0;	/* failed: the cwd did not change */
+	}
+
+	/* Another thread of the group changing the cwd right now: the read can't be pinned. */
+	others_inflight = t->fs->inflight > 0;
+	v = NULL;
+	if (u_path && !others_inflight)
+		v = cwd_from_string(m, t->fs->cwd, u_path);
+	free(u_path);
+	if (v) {
+		tw_probe_release(&ev->probe);
+	} else {
+		if (u_set)
+			m->st.string_fallbacks++;
+		v = cwd_new(m, steal(&ev->probe.cwd), ev->probe.t_start, ev->probe.t_read, ev->tid,
+			    "proc");
+		if (!v)
+			return -ENOMEM;
+		if (others_inflight || !ev->probe.t_read)
+			v->invalid = true;
+	}
+	fs_set_cwd(t->fs, v);
+	cwd_put(v);
+
+	if (m->opts.all_events) {
+		struct tw_record *rec;
+		int ret = new_simple_record(m, TW_REC_CHDIR, ev, t->tgid ? t->tgid : ev->tid,
+					    ev->tid, t->ppid, &rec);
+
+		if (ret)
+			return ret;
+		if (cwd_usable(m, v)) {
+			rec->cwd = tw_strdup(v->path);
+			if (!rec->cwd) {
+				tw_record_free(rec);
+				return -ENOMEM;
+			}
+		}
+		return emit_simple(m, rec, ev->ts);
+	}
+	return 0;
+}
+
+static void invalidate_exec_probes(struct tw_model *m, int tgid, uint64_t ts)
+{
+	struct pending *p;
+
+	/* A new exec of the same process before the read: exe and argv may be the new ones. */
+	for (p = m->head; p; p = p->next)
+		if (p->is_exec && p->probe_pid == tgid && ts > p->ts && ts < p->probe.t_read)
+			p->probe_proc_ok = false;
+}
+
+static int apply_exec_enter(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t = task_find(m, ev->tid);
+
+	invalidate_exec_probes(m, t && t->tgid ? t->tgid : ev->tid, ev->ts);
+	if (t && t->u_exec)
+		t->u_exec->enters++;
+	return 0;
+}
+
+static int apply_exec(struct tw_model *m, struct tw_event *ev)
+{
+	int pid = ev->exec.pid;
+	int old = ev->exec.old_pid;
+	struct tw_record *rec;
+	struct pending *p;
+	struct task *t;
+	char comm[16];
+
+	invalidate_exec_probes(m, pid, ev->ts);
+	if (old != pid) {
+		/*
+		 * A non-leader thread exec'd: the kernel gave it the leader's pid. The old tid
+		 * never gets an exit event of its own, so move its entry.
+		 */
+		struct task *leader = task_find(m, pid);
+		struct task *thread = task_find(m, old);
+
+		if (thread) {
+			if (leader) {
+				thread->ppid = leader->ppid;
+				task_remove(m, leader);
+			}
+			HASH_DEL(m->tasks, thread);
+			thread->tid = pid;
+			HASH_ADD_INT(m->tasks, tid, thread);
+		}
+	}
+	t = task_find(m, pid);
+	if (!t)
+		t = task_unknown(m, pid);
+	if (!t)
+		return -ENOMEM;
+	t->tgid = pid;
+
+	p = tw_calloc(1, sizeof(*p));
+	rec = tw_record_new(TW_REC_EXEC);
+	if (!p || !rec)
+		goto out_nomem;
+	p->rec = rec;
+	p->is_exec = true;
+	p->ts = ev->ts;
+	rec->ts_ns = ev->ts;
+	rec->pid = pid;
+	rec->tid = pid;
+	rec->filename = steal(&ev->exec.filename);
+	if (!rec->filename) {
+		rec->filename = tw_strdup("");
+		if (!rec->filename)
+			goto out_nomem;
+	}
+	tw_path_comm(rec->filename, comm);
+	rec->comm = tw_strdup(comm);
+	if (!rec->comm)
+		goto out_nomem;
+
+	p->probe = ev->probe;
+	memset(&ev->probe, 0, sizeof(ev->probe));
+	ev->probe.uid = -1;
+	p->probe_pid = pid;
+	p->probe_proc_ok = p->probe.t_read != 0;
+	/* A chdir of this fs-group in flight: the read may see either side of it. */
+	p->probe_cwd_ok = p->probe.t_read != 0 && t->fs->inflight == 0;
+	if (cwd_usable(m, t->fs->cwd))
+		p->model_cwd = cwd_get(t->fs->cwd);
+	p->fs = fs_get(t->fs);
+	p->model_ppid = t->ppid;
+	p->cg = cg_get(t->cg);
+	p->uexec = take_uexec(t);
+	free(t->u_chdir);
+	t->u_chdir = NULL;
+	t->u_chdir_set = false;
+	p->hold_until = p->probe.t_read;
+	if (p->model_cwd && p->model_cwd->t_read > p->hold_until)
+		p->hold_until = p->model_cwd->t_read;
+	return pending_push(m, p);
+
+out_nomem:
+	if (p) {
+		p->rec = rec;
+		pending_free(p);
+	} else {
+		tw_record_free(rec);
+	}
+	return -ENOMEM;
+}
+
+static int apply_uchdir(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t;
+	int ret;
+
+	/* The libc call comes before the syscall: the cwd may change from here on. */
+	ret = apply_chdir_enter(m, ev);
+	if (ret)
+		return ret;
+	t = task_find(m, ev->tid);
+	free(t->u_chdir);
+	t->u_chdir = steal(&ev->uchdir.path);
+	t->u_chdir_set = true;
+	return 0;
+}
+
+static int apply_uexec(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t = task_find(m, ev->tid);
+	struct uexec *u;
+
+	invalidate_exec_probes(m, t && t->tgid ? t->tgid : ev->tid, ev->ts);
+	if (!t)
+		t = task_unknown(m, ev->tid);
+	if (!t)
+		return -ENOMEM;
+	u = tw_calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->func = ev->uexec.func;
+	u->fd = ev->uexec.fd;
+	u->filename = steal(&ev->uexec.filename);
+	u->argv = steal(&ev->uexec.argv);
+	u->argv_len = ev->uexec.argv_len;
+	u->argv_fault = ev->uexec.argv_fault || !u->argv;
+	u->argv_truncated = ev->uexec.argv_truncated;
+	uexec_free(t->u_exec);
+	t->u_exec = u;
+	return 0;
+}
+
+static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t = task_find(m, ev->tid);
+	struct tw_record *rec;
+	struct uexec *u = t ? take_uexec(t) : NULL;
+	int ret;
+
+	ret = new_simple_record(m, TW_REC_EXEC_FAILED, ev, t && t->tgid ? t->tgid : ev->tid, ev->tid,
+				t ? t->ppid : 0, &rec);
+	if (ret) {
+		uexec_free(u);
+		return ret;
+	}
+	rec->error = ev->exec_fail.ret < 0 ? strerrorname_np((int)-ev->exec_fail.ret) : NULL;
+	if (!rec->error)
+		rec->error = "unknown";
+	if (u) {
+		rec->filename = steal(&u->filename);
+		if (!u->argv_fault) {
+			rec->argv = steal(&u->argv);
+			rec->argv_len = u->argv_len;
+			rec->argv_source = "uprobe";
+		}
+		if (rec->filename && rec->filename[0] == '/') {
+			rec->path = tw_strdup(rec->filename);
+			rec->path_source = "absolute";
+		} else if (rec->filename && t && cwd_usable(m, t->fs->cwd)) {
+			rec->path = tw_path_join(t->fs->cwd->path, rec->filename, m->opts.realpath_fn,
+						 m->opts.realpath_ctx);
+			rec->path_source = "cwd";
+			rec->cwd = tw_strdup(t->fs->cwd->path);
+			rec->cwd_source = t->fs->cwd->source;
+		}
+		if (!rec->path)
+			rec->path_source = "unresolved";
+		uexec_free(u);
+	}
+	if (t && fill_cgroup(rec, t->cg)) {
+		tw_record_free(rec);
+		return -ENOMEM;
+	}
+	return emit_simple(m, rec, ev->ts);
+}
+
+static int apply_cgroup(struct tw_model *m, struct tw_event *ev)
+{
+	struct cgroup_ref *cg;
+	struct task *t;
+
+	if (ev->cgroup.root != CGROUP_V2_HIERARCHY)
+		return 0;	/* a cgroup v1 controller hierarchy */
+	t = task_find(m, ev->cgroup.pid);
+	if (!t)
+		t = task_unknown(m, ev->cgroup.pid);
+	if (!t)
+		return -ENOMEM;
+	cg = cg_new(ev->cgroup.id, steal(&ev->cgroup.path));
+	if (!cg)
+		return -ENOMEM;
+	task_set_cgroup(t, cg);
+	cg_put(cg);
+	return 0;
+}
+
+static int apply_lost(struct tw_model *m, struct tw_event *ev)
+{
+	struct tw_record *rec;
+	int ret;
+
+	/* Whatever chdir, fork or exit was lost, no cwd learned before now can be trusted. */
+	struct pending *p;
+
+	m->loss_epoch++;
+	m->st.lost += ev->lost.count;
+	/* The lost events may have been the very chdir, exec or exit that disproves a read. */
+	for (p = m->head; p; p = p->next) {
+		p->probe_cwd_ok = p->probe_proc_ok = false;
+		cwd_put(p->model_cwd);
+		p->model_cwd = NULL;
+	}
+	ret = new_simple_record(m, TW_REC_LOST, ev, 0, 0, 0, &rec);
+	if (ret)
+		return ret;
+	rec->lost = ev->lost.count;
+	rec->cpu = ev->cpu;
+	return emit_simple(m, rec, ev->ts);
+}
+
+struct tw_model *tw_model_new(const struct tw_model_opts *opts)
+{
+	struct tw_model *m = tw_calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->opts = *opts;
+	return m;
+}
+
+void tw_model_free(struct tw_model *m)
+{
+	struct task *t, *tmp;
+	size_t i;
+
+	if (!m)
+		return;
+	HASH_ITER(hh, m->tasks, t, tmp)
+		task_remove(m, t);
+	while (m->head) {
+		struct pending *p = m->head;
+
+		m->head = p->next;
+		pending_free(p);
+	}
+	for (i = 0; i < m->nr_tentative; i++)
+		cwd_put(m->tentative[i]);
+	free(m->tentative);
+	free(m);
+}
+
+int tw_model_seed(struct tw_model *m, const struct tw_proc_task *pt)
+{
+	struct task *leader = task_find(m, pt->tgid);
+	struct fsgroup *fs = NULL;
+	struct task *t;
+
+	if (task_find(m, pt->tid))
+		return 0;	/* events already told us more */
+	if (pt->tid != pt->tgid && leader)
+		fs = fs_get(leader->fs);	/* threads share their fs_struct */
+	if (!fs) {
+		struct cwd_value *v = NULL;
+
+		if (pt->cwd) {
+			char *path = tw_strdup(pt->cwd);
+
+			if (!path)
+				return -ENOMEM;
+			v = cwd_new(m, path, pt->t_start, pt->t_read, pt->tid, "snapshot");
+			if (!v)
+				return -ENOMEM;
+		}
+		fs = fs_new(v);
+		cwd_put(v);
+		if (!fs)
+			return -ENOMEM;
+	}
+	t = task_add(m, pt->tid, pt->tgid, pt->ppid, fs);
+	fs_put(fs);
+	if (!t)
+		return -ENOMEM;
+	if (pt->cgroup) {
+		char *path = tw_strdup(pt->cgroup);
+		struct cgroup_ref *cg = path ? cg_new(pt->cgroup_id, path) : NULL;
+
+		if (!cg)
+			return -ENOMEM;
+		task_set_cgroup(t, cg);
+		cg_put(cg);
+	}
+	return 0;
+}
+
+int tw_model_apply(struct tw_model *m, struct tw_event *ev)
+{
+	int ret;
+
+	m->st.events++;
+	if (ev->ts > m->last_ts)
+		m->last_ts = ev->ts;
+	switch (ev->type) {
+	case TW_EV_NEWTASK:
+		ret = apply_newtask(m, ev);
+		break;
+	case TW_EV_EXIT:
+		ret = apply_exit(m, ev);
+		break;
+	case TW_EV_CHDIR_ENTER:
+		ret = apply_chdir_enter(m, ev);
+		break;
+	case TW_EV_CHDIR:
+		ret = apply_chdir(m, ev);
+		break;
+	case TW_EV_EXEC_ENTER:
+		ret = apply_exec_enter(m, ev);
+		break;
+	case TW_EV_EXEC:
+		ret = apply_exec(m, ev);
+		break;
+	case TW_EV_CGROUP:
+		ret = apply_cgroup(m, ev);
+		break;
+	case TW_EV_UCHDIR:
+		ret = apply_uchdir(m, ev);
+		break;
+	case TW_EV_UEXEC:
+		ret = apply_uexec(m, ev);
+		break;
+	case TW_EV_EXEC_FAIL:
+		ret = apply_exec_fail(m, ev);
+		break;
+	case TW_EV_LOST:
+		ret = apply_lost(m, ev);
+		break;
+	default:
+		ret = 0;
+		break;
+	}
+	if (ret)
+		return ret;
+	/* Every event before this one has been applied: reads older than it are settled. */
+	return release(m, ev->ts ? ev->ts - 1 : 0, false);
+}
+
+int tw_model_advance(struct tw_model *m, uint64_t watermark)
+{
+	return release(m, watermark, false);
+}
+
+int tw_model_flush(struct tw_model *m)
+{
+	return release(m, 0, true);
+}
+
+void tw_model_get_stats(const struct tw_model *m, struct tw_model_stats *st)
+{
+	*st = m->st;
+	st->tasks = HASH_COUNT(m->tasks);
+}

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/* probe.c - /proc side-channel reads at event arrival, and the start-up task snapshot. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "probe.h"
+#include "util.h"
+
+char *tw_readlink(const char *path)
+{
+	size_t size = 256;
+	char *buf = NULL;
+
+	for (;;) {
+		char *nbuf = tw_realloc(buf, size);
+		ssize_t n;
+
+		if (!nbuf) {
+			free(buf);
+			errno = ENOMEM;
+			return NULL;
+		}
+		buf = nbuf;
+		n = readlink(path, buf, size);
+		if (n < 0) {
+			int saved = errno;
+
+			free(buf);
+			errno = saved;
+			return NULL;
+		}
+		if ((size_t)n < size) {
+			buf[n] = '\0';
+			return buf;
+		}
+		if (size >= (1u << 20)) {
+			free(buf);
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		size *= 2;
+	}
+}
+
+/* Read a whole (small, procfs) file. Returns 0 and a malloc'd buffer, or -errno. */
+static int read_file(const char *path, char **out, size_t *out_len)
+{
+	size_t cap = 512, len = 0;
+	char *buf = NULL;
+	int ret = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (!buf || len + 1 >= cap) {
+			char *nbuf;
+
+			if (buf)
+				cap *= 2;
+			nbuf = tw_realloc(buf, cap);
+			if (!nbuf) {
+				ret = -ENOMEM;
+				goto out_free;
+			}
+			buf = nbuf;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			goto out_free;
+		}
+		if (n == 0)
+			break;
+		len += n;
+		if (len > (4u << 20))	/* cmdline is bounded by ARG_MAX; don't loop forever */
+			break;
+	}
+	buf[len] = '\0';
+	close(fd);
+	*out = buf;
+	*out_len = len;
+	return 0;
+
+out_free:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+/* Parse "Key:\tvalue..." from a /proc status buffer. Returns the number or -1. */
+static long status_field(const char *status, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *line = status;
+
+	while (line && *line) {
+		if (!strncmp(line, key, klen) && line[klen] == ':')
+			return strtol(line + klen + 1, NULL, 10);
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return -1;
+}
+
+int tw_probe_read(struct tw_probe *p, int pid, unsigned int what)
+{
+	char path[64];
+	char *buf;
+	size_t len;
+	int ret;
+
+	p->t_start = tw_now_mono();
+	if (what & TW_PROBE_CWD) {
+		snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
+		p->cwd = tw_readlink(path);
+		if (!p->cwd && errno == ENOMEM)
+			goto out_nomem;
+	}
+	if (what & TW_PROBE_EXE) {
+		snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+		p->exe = tw_readlink(path);
+		if (!p->exe && errno == ENOMEM)
+			goto out_nomem;
+	}
+	if (what & TW_PROBE_ARGV) {
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+		ret = read_file(path, &buf, &len);
+		if (ret == -ENOMEM)
+			goto out_nomem;
+		/* An empty cmdline means a zombie or a kernel thread: no argv, not "no arguments". */
+		if (!ret && len) {
+			p->argv = buf;
+			p->argv_len = len;
+		} else if (!ret) {
+			free(buf);
+		}
+	}
+	if (what & TW_PROBE_STATUS) {
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+		ret = read_file(path, &buf, &len);
+		if (ret == -ENOMEM)
+			goto out_nomem;
+		if (!ret) {
+			p->uid = status_field(buf, "Uid");
+			p->ppid = (int)status_field(buf, "PPid");
+			if (p->ppid < 0)
+				p->ppid = 0;
+			free(buf);
+		}
+	}
+	p->t_read = tw_now_mono();
+	return 0;
+
+out_nomem:
+	p->t_read = tw_now_mono();
+	return -ENOMEM;
+}
+
+void tw_probe_release(struct tw_probe *p)
+{
+	free(p->cwd);
+	free(p->exe);
+	free(p->argv);
+	memset(p, 0, sizeof(*p));
+	p->uid = -1;
+}
+
+/* Undo the octal escapes (\040 for a space) of /proc/self/mountinfo, in place. */
+static void unescape_mount(char *s)
+{
+	char *w = s;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 4;
+		} else {
+			*w++ = *s++;
+		}
+	}
+	*w = '\0';
+}
+
+char *tw_cgroup_v2_root(const char *mountinfo)
+{
+	char *line = NULL, *found = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	f = fopen(mountinfo, "re");
+	if (!f)
+		return NULL;
+	while (!found && getline(&line, &cap, f) > 0) {
+		char *sep = strstr(line, " - ");
+		char *fields[5];
+		char *save = NULL, *tok;
+		int n = 0;
+
+		if (!sep || strncmp(sep + 3, "cgroup2 ", 8))
+			continue;
+		for (tok = strtok_r(line, " ", &save); tok && n < 5; tok = strtok_r(NULL, " ", &save))
+			fields[n++] = tok;
+		if (n < 5)
+			continue;
+		unescape_mount(fields[4]);
+		found = tw_strdup(fields[4]);
+		if (!found)
+			break;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+int tw_probe_cgroup(int pid, const char *v2_root, char **path, uint64_t *id)
+{
+	char file[64];
+	char *buf, *line;
+	size_t len;
+	int ret;
+
+	*path = NULL;
+	*id = 0;
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", pid);
+	ret = read_file(file, &buf, &len);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
+	for (line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		*strchrnul(line, '\n') = '\0';
+		*path = tw_strdup(line + 3);
+		ret = *path ? 0 : -ENOMEM;
+		break;
+	}
+	free(buf);
+	if (!ret && v2_root) {
+		struct tw_buf full = { 0 };
+		struct stat st;
+
+		if (tw_buf_puts(&full, v2_root) || tw_buf_puts(&full, *path)) {
+			tw_buf_release(&full);
+			return 0;	/* the path alone is still worth having */
+		}
+		if (stat(full.data, &st) == 0)
+			*id = st.st_ino;
+		tw_buf_release(&full);
+	}
+	return ret;
+}
+
+static int is_pid_name(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* comm sits between the first '(' and the last ')' of /proc/<tid>/stat; ppid follows. */
+static int parse_stat(char *stat, char **comm, int *ppid)
+{
+	char *open = strchr(stat, '(');
+	char *close = strrchr(stat, ')');
+	char state;
+
+	if (!open || !close || close < open)
+		return -EINVAL;
+	*close = '\0';
+	*comm = open + 1;
+	if (sscanf(close + 1, " %c %d", &state, ppid) != 2)
+		return -EINVAL;
+	return 0;
+}
+
+int tw_probe_snapshot(const char *proc_dir, const char *v2_root,
+		      int (*cb)(const struct tw_proc_task *t, void *ctx), void *ctx)
+{
+	struct dirent *pde;
+	DIR *pdir;
+	int ret = 0;
+
+	pdir = opendir(proc_dir);
+	if (!pdir)
+		return -errno;
+	while (!ret && (pde = readdir(pdir))) {
+		char path[PATH_MAX];
+		struct dirent *tde;
+		DIR *tdir;
+
+		if (!is_pid_name(pde->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/task", proc_dir, pde->d_name);
+		tdir = opendir(path);
+		if (!tdir)
+			continue;	/* vanished */
+		while (!ret && (tde = readdir(tdir))) {
+			struct tw_proc_task t = { 0 };
+			char *stat = NULL, *cwd, *comm = NULL, *cgroup = NULL;
+			size_t len;
+
+			if (!is_pid_name(tde->d_name))
+				continue;
+			t.tgid = atoi(pde->d_name);
+			t.tid = atoi(tde->d_name);
+			snprintf(path, sizeof(path), "%s/%d/task/%d/stat", proc_dir, t.tgid, t.tid);
+			if (read_file(path, &stat, &len) == 0 && parse_stat(stat, &comm, &t.ppid) == 0)
+				t.comm = comm;
+			snprintf(path, sizeof(path), "%s/%d/task/%d/cwd", proc_dir, t.tgid, t.tid);
+			t.t_start = tw_now_mono();
+			cwd = tw_readlink(path);
+			t.t_read = tw_now_mono();
+			t.cwd = cwd;
+			if (v2_root && tw_probe_cgroup(t.tid, v2_root, &cgroup, &t.cgroup_id) == 0)
+				t.cgroup = cgroup;
+			ret = cb(&t, ctx);
+			free(cgroup);
+			free(cwd);
+			free(stat);
+		}
+		closedir(tdir);
+	}
+	closedir(pdir);
+	return ret;
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/* record.c - allocation and release of struct tw_record. */
+#include <stdlib.h>
+
+#include "record.h"
+#include "util.h"
+
+struct tw_record *tw_record_new(enum tw_record_type type)
+{
+	struct tw_record *rec = tw_calloc(1, sizeof(*rec));
+
+	if (!rec)
+		return NULL;
+	rec->type = type;
+	rec->uid = -1;
+	rec->cpu = -1;
+	return rec;
+}
+
+void tw_record_free(struct tw_record *rec)
+{
+	if (!rec)
+		return;
+	free(rec->comm);
+	free(rec->filename);
+	free(rec->path);
+	free(rec->exe);
+	free(rec->cwd);
+	free(rec->argv);
+	free(rec->cgroup_path);
+	free(rec->container_id);
+	free(rec->pod_uid);
+	free(rec);
+}
+
+const char *tw_record_type_name(enum tw_record_type type)
+{
+	static const char *const names[TW_REC_NR] = {
+		[TW_REC_EXEC] = "exec", [TW_REC_FORK] = "fork",	  [TW_REC_EXIT] = "exit",
+		[TW_REC_CHDIR] = "chdir", [TW_REC_LOST] = "lost", [TW_REC_EXEC_FAILED] = "exec_failed",
+	};
+
+	if ((unsigned)type >= TW_REC_NR)
+		return "unknown";
+	return names[type];
+}

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/* source.c - private tracefs instance with the "mono" clock, per-CPU raw readers, stale cleanup. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <traceevent/event-parse.h>
+#include <traceevent/kbuffer.h>
+#include <tracefs/tracefs.h>
+
+#include "source.h"
+#include "uprobe.h"
+#include "util.h"
+
+#define INSTANCE_PREFIX "tracewatch-"
+
+struct cpu_reader {
+	int cpu;
+	int fd;
+	struct tracefs_cpu *tcpu;
+};
+
+struct tw_source {
+	struct tracefs_instance *inst;
+	struct tep_handle *tep;
+	struct kbuffer *kbuf;
+	struct cpu_reader *cpus;
+	struct pollfd *pfds;
+	int nr_cpus;		/* readers opened */
+	int subbuf_size;
+	void *page;
+	char name[64];
+	struct tw_uprobes *uprobes;
+	char uprobe_group[64];
+};
+
+/* The comm of a live process, to tell a tracewatch from an unrelated process that reused its pid. */
+static bool pid_is_tracewatch(int pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strncmp(comm, "tracewatch", 10);
+}
+
+int tw_source_remove_stale(void)
+{
+	char **names = tracefs_instances("^" INSTANCE_PREFIX "[0-9]+$");
+	int removed = 0;
+	int i;
+
+	if (!names)
+		return 0;	/* none, or no tracefs: nothing to clean */
+	for (i = 0; names[i]; i++) {
+		int pid = atoi(names[i] + strlen(INSTANCE_PREFIX));
+		struct tracefs_instance *inst;
+
+		if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) && pid_is_tracewatch(pid))
+			continue;	/* its owner lives */
+		inst = tracefs_instance_alloc(NULL, names[i]);
+		if (!inst)
+			continue;
+		if (tracefs_instance_destroy(inst) == 0) {
+			tw_warn("removed stale instance %s of a tracewatch that is gone", names[i]);
+			removed++;
+		} else {
+			tw_warn("could not remove stale instance %s: %s", names[i], strerror(errno));
+		}
+		tracefs_instance_free(inst);
+	}
+	tracefs_list_free(names);
+	return removed;
+}
+
+static int write_file(struct tw_source *s, const char *file, const char *val)
+{
+	if (tracefs_instance_file_write(s->inst, file, val) < 0)
+		return tw_err(errno ? errno : EIO, "cannot write '%s' to %s/%s: %s", val, s->name,
+			      file, strerror(errno ? errno : EIO));
+	return 0;
+}
+
+static int open_readers(struct tw_source *s)
+{
+	char *dir = tracefs_instance_get_dir(s->inst);
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	int cpu, ret = 0;
+
+	if (!dir)
+		return tw_err(ENOMEM, "out of memory");
+	s->cpus = tw_calloc(ncpu, sizeof(*s->cpus));
+	s->pfds = tw_calloc(ncpu, sizeof(*s->pfds));
+	if (!s->cpus || !s->pfds) {
+		ret = tw_err(ENOMEM, "out of memory");
+		goto out_free_dir;
+	}
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		char path[PATH_MAX];
+		struct cpu_reader *r = &s->cpus[s->nr_cpus];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace_pipe_raw", dir, cpu);
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;	/* CPU not possible/online */
+			ret = tw_err(errno, "cannot open %s: %s", path, strerror(errno));
+			goto out_free_dir;
+		}
+		r->tcpu = tracefs_cpu_alloc_fd(fd, s->subbuf_size, true);
+		if (!r->tcpu) {
+			close(fd);
+			ret = tw_err(ENOMEM, "cannot set up the reader of CPU %d", cpu);
+			goto out_free_dir;
+		}
+		r->cpu = cpu;
+		r->fd = fd;
+		s->pfds[s->nr_cpus].fd = fd;
+		s->pfds[s->nr_cpus].events = POLLIN;
+		s->nr_cpus++;
+	}
+	if (!s->nr_cpus)
+		ret = tw_err(ENODEV, "no per-CPU trace buffers found in %s", dir);
+out_free_dir:
+	tracefs_put_tracing_file(dir);
+	return ret;
+}
+
+static void close_readers(struct tw_source *s)
+{
+	int i;
+
+	for (i = 0; i < s->nr_cpus; i++) {
+		tracefs_cpu_free_fd(s->cpus[i].tcpu);
+		close(s->cpus[i].fd);
+	}
+	s->nr_cpus = 0;
+}
+
+/* Read the formats of the systems we use. */
+static struct tep_handle *load_formats(struct tw_source *s)
+{
+	const char *systems[] = { "sched", "task", "syscalls", "cgroup", NULL, NULL };
+
+	if (s->uprobes)
+		systems[4] = s->uprobe_group;
+	return tracefs_local_events_system(NULL, systems);
+}
+
+/* Uprobe events can be large (argv strings): give them room in a bigger sub-buffer. */
+static void setup_uprobes(struct tw_source *s, const struct tw_source_opts *opts)
+{
+	char *libc = tw_uprobe_host_libc();
+	const char *libcs[1];
+
+	if (!libc) {
+		tw_warn("uprobes: cannot find the libc in use; using /proc only");
+		return;
+	}
+	libcs[0] = libc;
+	snprintf(s->uprobe_group, sizeof(s->uprobe_group), "tracewatch_%d", (int)getpid());
+	s->uprobes = tw_uprobes_create(s->inst, s->uprobe_group, libcs, 1, opts->uprobe_args,
+				       opts->no_syscalls);
+	free(libc);
+	if (s->uprobes)
+		tracefs_instance_file_write(s->inst, "buffer_subbuf_size_kb", "16");
+}
+
+struct tw_source *tw_source_open(const struct tw_source_opts *opts)
+{
+	const struct tw_event_spec *e;
+	struct tw_source *s;
+	const char *tdir;
+	char val[32];
+	char *subbuf;
+
+	if (geteuid() != 0) {
+		tw_err(EPERM, "tracing needs root (CAP_SYS_ADMIN over tracefs): run with sudo");
+		return NULL;
+	}
+	tdir = tracefs_tracing_dir();
+	if (!tdir || access(tdir, W_OK) != 0) {
+		tw_err(ENODEV, "tracefs is not mounted and could not be mounted; try: "
+			       "mount -t tracefs nodev /sys/kernel/tracing");
+		return NULL;
+	}
+	tw_source_remove_stale();
+	tw_uprobes_remove_stale();
+
+	s = tw_calloc(1, sizeof(*s));
+	if (!s) {
+		tw_err(ENOMEM, "out of memory");
+		return NULL;
+	}
+	snprintf(s->name, sizeof(s->name), INSTANCE_PREFIX "%d", (int)getpid());
+	if (tracefs_instance_exists(s->name)) {
+		tw_err(EEXIST, "tracefs instance %s already exists and is not ours; remove it with: "
+			       "rmdir %s/instances/%s", s->name, tdir, s->name);
+		goto out_free;
+	}
+	s->inst = tracefs_instance_create(s->name);
+	if (!s->inst || !tracefs_instance_is_new(s->inst)) {
+		tw_err(errno ? errno : EIO, "cannot create tracefs instance %s: %s", s->name,
+		       strerror(errno ? errno : EIO));
+		goto out_free_inst;
+	}
+	if (write_file(s, "tracing_on", "0") || write_file(s, "trace_clock", "mono"))
+		goto out_destroy;
+	if (tracefs_instance_set_buffer_size(s->inst, opts->buffer_kb, -1) < 0) {
+		tw_err(errno, "cannot set the buffer size to %zu KB per CPU: %s", opts->buffer_kb,
+		       strerror(errno));
+		goto out_destroy;
+	}
+	snprintf(val, sizeof(val), "%u", opts->buffer_percent);
+	if (write_file(s, "buffer_percent", val))
+		goto out_destroy;
+
+	if (opts->uprobes)
+		setup_uprobes(s, opts);
+	s->subbuf_size = getpagesize();
+	subbuf = tracefs_instance_file_read(s->inst, "buffer_subbuf_size_kb", NULL);
+	if (subbuf) {
+		int kb = atoi(subbuf);
+
+		if (kb > 0)
+			s->subbuf_size = kb * 1024;
+		free(subbuf);
+	}
+	s->page = tw_malloc(s->subbuf_size);
+	if (!s->page) {
+		tw_err(ENOMEM, "out of memory");
+		goto out_destroy;
+	}
+
+	s->tep = load_formats(s);
+	if (!s->tep) {
+		tw_err(errno ? errno : EIO, "cannot read the event formats from %s/events", tdir);
+		goto out_destroy;
+	}
+	s->kbuf = kbuffer_alloc(tep_get_long_size(s->tep) == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
+				tep_is_file_bigendian(s->tep) ? KBUFFER_ENDIAN_BIG :
+								 KBUFFER_ENDIAN_LITTLE);
+	if (!s->kbuf) {
+		tw_err(ENOMEM, "out of memory");
+		goto out_destroy;
+	}
+	if (tep_is_old_format(s->tep))
+		kbuffer_set_old_format(s->kbuf);
+
+	if (opts->no_syscalls && !s->uprobes) {
+		tw_err(ENOTSUP, "--no-syscall-events needs the libc uprobes, which could not be "
+				"set up here; run without it");
+		goto out_destroy;
+	}
+	for (e = opts->events; e->system; e++) {
+		/* Every syscall event puts every task on the slow syscall path: skip them all. */
+		if (opts->no_syscalls && !strcmp(e->system, "syscalls"))
+			continue;
+		if (tracefs_event_enable(s->inst, e->system, e->name) < 0) {
+			if (!e->required)
+				continue;
+			tw_err(ENOENT, "cannot enable trace event %s:%s (missing from %s/events?); "
+				       "tracewatch needs it", e->system, e->name, tdir);
+			goto out_destroy;
+		}
+	}
+	if (open_readers(s))
+		goto out_destroy;
+	if (write_file(s, "tracing_on", "1"))
+		goto out_destroy;
+	return s;
+
+out_destroy:
+	close_readers(s);
+	tracefs_instance_destroy(s->inst);
+	tw_uprobes_destroy(s->uprobes);
+out_free_inst:
+	tracefs_instance_free(s->inst);
+out_free:
+	if (s->kbuf)
+		kbuffer_free(s->kbuf);
+	tep_free(s->tep);
+	free(s->cpus);
+	free(s->pfds);
+	free(s->page);
+	free(s);
+	return NULL;
+}
+
+struct tep_handle *tw_source_tep(struct tw_source *s)
+{
+	return s->tep;
+}
+
+int tw_source_nr_cpus(const struct tw_source *s)
+{
+	int i, max = 0;
+
+	for (i = 0; i < s->nr_cpus; i++)
+		if (s->cpus[i].cpu + 1 > max)
+			max = s->cpus[i].cpu + 1;
+	return max;
+}
+
+const char *tw_source_name(const struct tw_source *s)
+{
+	return s->name;
+}
+
+const char *tw_source_uprobe_group(const struct tw_source *s)
+{
+	return s->uprobes ? s->uprobe_group : NULL;
+}
+
+int tw_source_wait(struct tw_source *s, int timeout_ms)
+{
+	int ret = poll(s->pfds, s->nr_cpus, timeout_ms);
+
+	if (ret < 0 && errno != EINTR)
+		return -errno;
+	return 0;
+}
+
+static int drain_page(struct tw_source *s, int cpu, const struct tw_source_handler *h)
+{
+	unsigned long long ts;
+	int missed;
+	void *data;
+	int ret;
+
+	if (kbuffer_load_subbuffer(s->kbuf, s->page) < 0)
+		return 0;	/* a page we can't parse: nothing usable in it */
+	missed = kbuffer_missed_events(s->kbuf);
+	data = kbuffer_read_event(s->kbuf, &ts);
+	if (missed && h->lost) {
+		ret = h->lost(cpu, data ? ts : kbuffer_timestamp(s->kbuf), missed, h->ctx);
+		if (ret)
+			return ret;
+	}
+	while (data) {
+		ret = h->event(cpu, ts, data, kbuffer_event_size(s->kbuf), h->ctx);
+		if (ret)
+			return ret;
+		data = kbuffer_next_event(s->kbuf, &ts);
+	}
+	return 0;
+}
+
+int tw_source_drain(struct tw_source *s, const struct tw_source_handler *h)
+{
+	int i, ret;
+
+	for (i = 0; i < s->nr_cpus; i++) {
+		struct cpu_reader *r = &s->cpus[i];
+		/* Taken before the read: whatever the read misses was written after it. */
+		uint64_t t_before = tw_now_mono();
+
+		for (;;) {
+			int n = tracefs_cpu_read(r->tcpu, s->page, true);
+
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+					break;
+				return tw_err(errno, "reading the trace buffer of CPU %d: %s", r->cpu,
+					      strerror(errno));
+			}
+			if (n == 0)
+				break;
+			ret = drain_page(s, r->cpu, h);
+			if (ret)
+				return ret;
+		}
+		if (h->drained)
+			h->drained(r->cpu, t_before, h->ctx);
+	}
+	return 0;
+}
+
+void tw_source_stop(struct tw_source *s)
+{
+	tracefs_instance_file_write(s->inst, "tracing_on", "0");
+}
+
+uint64_t tw_source_overrun(struct tw_source *s)
+{
+	uint64_t total = 0;
+	int i;
+
+	for (i = 0; i < s->nr_cpus; i++) {
+		char file[64];
+		char *stats, *p;
+
+		snprintf(file, sizeof(file), "per_cpu/cpu%d/stats", s->cpus[i].cpu);
+		stats = tracefs_instance_file_read(s->inst, file, NULL);
+		if (!stats)
+			continue;
+		p = strstr(stats, "overrun:");
+		if (p)
+			total += strtoull(p + 8, NULL, 10);
+		free(stats);
+	}
+	return total;
+}
+
+int tw_source_close(struct tw_source *s)
+{
+	int ret = 0;
+
+	if (!s)
+		return 0;
+	tw_source_stop(s);
+	close_readers(s);
+	if (tracefs_instance_destroy(s->inst) < 0)
+		ret = tw_err(errno, "could not remove tracefs instance %s: %s; remove it with rmdir",
+			     s->name, strerror(errno));
+	/* After the instance: a probe still enabled somewhere can't be removed. */
+	if (tw_uprobes_destroy(s->uprobes))
+		ret = -EBUSY;
+	tracefs_instance_free(s->inst);
+	kbuffer_free(s->kbuf);
+	tep_free(s->tep);
+	free(s->cpus);
+	free(s->pfds);
+	free(s->page);
+	free(s);
+	return ret;
+}

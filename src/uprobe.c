@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/* uprobe.c - libc uprobes capturing chdir paths and exec argv in the kernel (string tier 3). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <tracefs/tracefs.h>
+
+#include "elfsym.h"
+#include "uprobe.h"
+#include "util.h"
+
+#define GROUP_PREFIX "tracewatch_"
+
+/* Function-argument registers, in order, as uprobe fetchargs name them. */
+#if defined(__x86_64__)
+static const char *const arg_regs[] = { "%di", "%si", "%dx", "%cx", "%r8", "%r9" };
+#elif defined(__aarch64__)
+static const char *const arg_regs[] = { "%x0", "%x1", "%x2", "%x3", "%x4", "%x5" };
+#else
+static const char *const arg_regs[] = { NULL };
+#endif
+
+static const struct probe_spec {
+	const char *name;	/* event name prefix */
+	const char *symbol;	/* libc function */
+	bool is_ret;
+	bool no_syscalls_only;
+} specs[TW_UPROBE_NR] = {
+	[TW_UPROBE_CHDIR] = { "chdir", "chdir", false, false },
+	[TW_UPROBE_EXECVE] = { "execve", "execve", false, false },
+	[TW_UPROBE_EXECVEAT] = { "execveat", "execveat", false, false },
+	[TW_UPROBE_FEXECVE] = { "fexecve", "fexecve", false, false },
+	[TW_UPROBE_FCHDIR] = { "fchdir", "fchdir", false, true },
+	[TW_UPROBE_CHDIR_RET] = { "chdir_ret", "chdir", true, true },
+	[TW_UPROBE_FCHDIR_RET] = { "fchdir_ret", "fchdir", true, true },
+	[TW_UPROBE_EXECVE_RET] = { "execve_ret", "execve", true, true },
+	[TW_UPROBE_EXECVEAT_RET] = { "execveat_ret", "execveat", true, true },
+	[TW_UPROBE_FEXECVE_RET] = { "fexecve_ret", "fexecve", true, true },
+};
+
+struct tw_uprobes {
+	struct tracefs_instance *inst;
+	struct tracefs_dynevent **events;
+	int nr;
+	char group[64];
+};
+
+const char *tw_uprobe_func_name(enum tw_uprobe_func f)
+{
+	return (unsigned)f < TW_UPROBE_NR ? specs[f].name : "unknown";
+}
+
+bool tw_uprobe_func_is_ret(enum tw_uprobe_func f)
+{
+	return (unsigned)f < TW_UPROBE_NR && specs[f].is_ret;
+}
+
+char *tw_uprobe_host_libc(void)
+{
+	char *line = NULL, *found = NULL;
+	size_t cap = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return NULL;
+	while (!found && getline(&line, &cap, f) > 0) {
+		char *path = strchr(line, '/');
+		char *base;
+
+		if (!path)
+			continue;
+		path[strcspn(path, "\n")] = '\0';
+		base = strrchr(path, '/') + 1;
+		if (!strncmp(base, "libc.so", 7) || !strncmp(base, "libc-", 5))
+			found = tw_strdup(path);
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/*
+ * argv[0..max-1] as strings, and the pointers argv[0..max] so that the end of the vector
+ * (a NULL pointer) and a vector longer than max can be told apart from a string that could
+ * not be read (a fault leaves the string empty with length 0).
+ */
+static int add_argv_args(struct tw_buf *b, const char *reg, int max)
+{
+	int k;
+
+	for (k = 0; k < max; k++)
+		if (tw_buf_printf(b, " a%d=+0(+%d(%s)):ustring p%d=+%d(%s):u64", k, 8 * k, reg, k,
+				  8 * k, reg))
+			return -ENOMEM;
+	return tw_buf_printf(b, " p%d=+%d(%s):u64", max, 8 * max, reg);
+}
+
+static int fetchargs(enum tw_uprobe_func f, int max_args, struct tw_buf *b)
+{
+	if (specs[f].is_ret)
+		return tw_buf_puts(b, "ret=$retval:s32");
+	switch (f) {
+	case TW_UPROBE_FCHDIR:
+		return tw_buf_printf(b, "fd=%s:s32", arg_regs[0]);
+	case TW_UPROBE_CHDIR:
+		return tw_buf_printf(b, "path=+0(%s):ustring", arg_regs[0]);
+	case TW_UPROBE_EXECVE:
+		if (tw_buf_printf(b, "fn=+0(%s):ustring", arg_regs[0]))
+			return -ENOMEM;
+		return add_argv_args(b, arg_regs[1], max_args);
+	case TW_UPROBE_EXECVEAT:
+		if (tw_buf_printf(b, "dirfd=%s:s32 fn=+0(%s):ustring", arg_regs[0], arg_regs[1]))
+			return -ENOMEM;
+		return add_argv_args(b, arg_regs[2], max_args);
+	case TW_UPROBE_FEXECVE:
+		if (tw_buf_printf(b, "fd=%s:s32", arg_regs[0]))
+			return -ENOMEM;
+		return add_argv_args(b, arg_regs[1], max_args);
+	default:
+		return -EINVAL;
+	}
+}
+
+static void remove_all(struct tw_uprobes *u)
+{
+	int i;
+
+	for (i = 0; i < u->nr; i++) {
+		if (tracefs_dynevent_destroy(u->events[i], true) < 0)
+			tw_warn("could not remove uprobe %s: %s", u->group, strerror(errno));
+		tracefs_dynevent_free(u->events[i]);
+	}
+	u->nr = 0;
+}
+
+struct tw_uprobes *tw_uprobes_create(struct tracefs_instance *inst, const char *group,
+				     const char *const *libcs, int nr_libcs, int max_args,
+				     bool no_syscalls)
+{
+	struct tw_uprobes *u;
+	int l, f;
+
+	if (!arg_regs[0]) {
+		tw_warn("uprobes: this CPU architecture is not supported; using /proc only");
+		return NULL;
+	}
+	u = tw_calloc(1, sizeof(*u));
+	if (!u)
+		return NULL;
+	u->events = tw_calloc((size_t)nr_libcs * TW_UPROBE_NR, sizeof(*u->events));
+	if (!u->events)
+		goto out_free;
+	u->inst = inst;
+	snprintf(u->group, sizeof(u->group), "%s", group);
+	for (l = 0; l < nr_libcs; l++) {
+		for (f = 0; f < TW_UPROBE_NR; f++) {
+			struct tw_buf args = { 0 };
+			struct tracefs_dynevent *ev;
+			char name[64];
+			uint64_t off;
+			int ret;
+
+			if (specs[f].no_syscalls_only && !no_syscalls)
+				continue;
+			ret = tw_elf_func_offset(libcs[l], specs[f].symbol, &off);
+			if (ret) {
+				if (ret != -ENOENT)
+					tw_warn("uprobes: cannot read symbols of %s: %s", libcs[l],
+						strerror(-ret));
+				continue;
+			}
+			if (fetchargs(f, max_args, &args))
+				goto out_remove;
+			snprintf(name, sizeof(name), "%s_%d", specs[f].name, l);
+			ev = specs[f].is_ret ?
+				     tracefs_uretprobe_alloc(u->group, name, libcs[l], off, args.data) :
+				     tracefs_uprobe_alloc(u->group, name, libcs[l], off, args.data);
+			tw_buf_release(&args);
+			if (!ev)
+				goto out_remove;
+			if (tracefs_dynevent_create(ev) < 0) {
+				tw_warn("uprobes: cannot create a probe on %s:%s (%s); using /proc only",
+					libcs[l], specs[f].symbol, strerror(errno));
+				tracefs_dynevent_free(ev);
+				goto out_remove;
+			}
+			u->events[u->nr++] = ev;
+			if (tracefs_event_enable(inst, u->group, name) < 0) {
+				tw_warn("uprobes: cannot enable %s/%s: %s", u->group, name,
+					strerror(errno));
+				goto out_remove;
+			}
+		}
+	}
+	if (!u->nr) {
+		tw_warn("uprobes: no libc function found to probe; using /proc only");
+		goto out_free;
+	}
+	return u;
+
+out_remove:
+	tracefs_event_disable(inst, u->group, NULL);
+	remove_all(u);
+out_free:
+	free(u->events);
+	free(u);
+	return NULL;
+}
+
+int tw_uprobes_count(const struct tw_uprobes *u)
+{
+	return u ? u->nr : 0;
+}
+
+int tw_uprobes_destroy(struct tw_uprobes *u)
+{
+	if (!u)
+		return 0;
+	remove_all(u);
+	free(u->events);
+	free(u);
+	return 0;
+}
+
+static bool owner_alive(int pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	if (pid <= 0 || (kill(pid, 0) && errno != EPERM))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strncmp(comm, "tracewatch", 10);
+}
+
+int tw_uprobes_remove_stale(void)
+{
+	struct tracefs_dynevent **all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_UPROBE, NULL);
+	int removed = 0;
+	int i;
+
+	if (!all)
+		return 0;
+	for (i = 0; all[i]; i++) {
+		char *system = NULL, *event = NULL;
+
+		tracefs_dynevent_info(all[i], &system, &event, NULL, NULL, NULL);
+		if (system && !strncmp(system, GROUP_PREFIX, strlen(GROUP_PREFIX)) &&
+		    !owner_alive(atoi(system + strlen(GROUP_PREFIX)))) {
+			if (tracefs_dynevent_destroy(all[i], true) == 0)
+				removed++;
+			else
+				tw_warn("could not remove stale uprobe %s/%s: %s", system, event,
+					strerror(errno));
+		}
+		free(system);
+		free(event);
+	}
+	tracefs_dynevent_list_free(all);
+	if (removed)
+		tw_warn("removed %d stale uprobes of a tracewatch that is gone", removed);
+	return removed;
+}

@@ -1,0 +1,24 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run.sh - run every live (real-kernel) test script; sum their "N passed, M failed" lines.
+set -u
+cd "$(dirname "$0")/../.."
+if [ "$(id -u)" != 0 ]; then
+	echo "live tests need root (tracefs)"; echo "0 passed, 1 failed"; exit 1
+fi
+grep -q ' tracefs ' /proc/mounts || mount -t tracefs nodev /sys/kernel/tracing
+passed=0 failed=0
+for t in tests/live/test_*.py; do
+	echo "== $t"
+	out=$(python3 "$t" 2>&1); rc=$?
+	echo "$out"
+	line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+	p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}')
+	passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+	if [ $rc != 0 ] && [ "${f:-0}" = 0 ]; then failed=$((failed + 1)); fi
+done
+# Nothing of ours may be left on the host.
+left=$(ls /sys/kernel/tracing/instances | grep -c '^tracewatch-' || true)
+if [ "$left" != 0 ]; then echo "FAIL tracefs instances left behind"; failed=$((failed + 1)); fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

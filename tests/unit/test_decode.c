@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_decode.c - decoding raw events against format files given as text, as a kernel would show them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <traceevent/event-parse.h>
+
+#include "decode.h"
+#include "util.h"
+
+#define COMMON \
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+
+static const char fmt_exec[] = "name: sched_process_exec\nID: 365\nformat:\n" COMMON
+	"\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n"
+	"\tfield:pid_t old_pid;\toffset:16;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"filename=%s pid=%d old_pid=%d\", __get_str(filename), REC->pid, REC->old_pid\n";
+
+static const char fmt_newtask[] = "name: task_newtask\nID: 205\nformat:\n" COMMON
+	"\tfield:pid_t pid;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:char comm[16];\toffset:12;\tsize:16;\tsigned:0;\n"
+	"\tfield:u64 clone_flags;\toffset:32;\tsize:8;\tsigned:0;\n"
+	"\tfield:short oom_score_adj;\toffset:40;\tsize:2;\tsigned:1;\n\n"
+	"print fmt: \"pid=%d comm=%s clone_flags=%llx oom_score_adj=%hd\", REC->pid, REC->comm, "
+	"REC->clone_flags, REC->oom_score_adj\n";
+
+static const char fmt_exit[] = "name: sched_process_exit\nID: 369\nformat:\n" COMMON
+	"\tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+	"\tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;\n"
+	"\tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;\n"
+	"\tfield:bool group_dead;\toffset:32;\tsize:1;\tsigned:0;\n\n"
+	"print fmt: \"comm=%s pid=%d prio=%d group_dead=%s\", REC->comm, REC->pid, REC->prio, "
+	"REC->group_dead ? \"true\" : \"false\"\n";
+
+#define SYSCALL_FMT(name, id, field) \
+	"name: " name "\nID: " #id "\nformat:\n" COMMON \
+	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n" field \
+	"\nprint fmt: \"x\"\n"
+
+static const char fmt_enter_chdir[] = SYSCALL_FMT("sys_enter_chdir", 806,
+	"\tfield:const char * filename;\toffset:16;\tsize:8;\tsigned:0;\n");
+/* The 6.19+ layout: the user string travels in the event. */
+static const char fmt_enter_chdir_619[] = SYSCALL_FMT("sys_enter_chdir", 806,
+	"\tfield:const char * filename;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:__data_loc char[] __filename_val;\toffset:24;\tsize:4;\tsigned:0;\n");
+static const char fmt_enter_fchdir[] = SYSCALL_FMT("sys_enter_fchdir", 804,
+	"\tfield:unsigned int fd;\toffset:16;\tsize:8;\tsigned:0;\n");
+static const char fmt_exit_chdir[] = SYSCALL_FMT("sys_exit_chdir", 805,
+	"\tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;\n");
+static const char fmt_exit_fchdir[] = SYSCALL_FMT("sys_exit_fchdir", 803,
+	"\tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;\n");
+
+static struct tep_handle *make_tep(bool with_exit, bool chdir_619)
+{
+	struct tep_handle *tep = tep_alloc();
+	const char *const sched[] = { fmt_exec, with_exit ? fmt_exit : NULL };
+	const char *const sys[] = { chdir_619 ? fmt_enter_chdir_619 : fmt_enter_chdir,
+				    fmt_enter_fchdir, fmt_exit_chdir, fmt_exit_fchdir };
+	size_t i;
+
+	assert_non_null(tep);
+	tep_set_long_size(tep, 8);
+	tep_set_file_bigendian(tep, TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
+	for (i = 0; i < 2; i++)
+		if (sched[i])
+			assert_int_equal(tep_parse_event(tep, sched[i], strlen(sched[i]), "sched"), 0);
+	assert_int_equal(tep_parse_event(tep, fmt_newtask, strlen(fmt_newtask), "task"), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(tep_parse_event(tep, sys[i], strlen(sys[i]), "syscalls"), 0);
+	return tep;
+}
+
+static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+
+static void test_exec(void **state)
+{
+	struct tep_handle *tep = make_tep(true, false);
+	struct tw_decoder *d = tw_decoder_new(tep, NULL);
+	const char fn[] = "./prog\xff name";
+	uint8_t raw[64] = { 0 };
+	struct tw_event *ev;
+
+	assert_non_null(d);
+	put16(raw, 365);
+	put32(raw + 4, 4242);
+	put32(raw + 8, (uint32_t)(sizeof(fn) << 16 | 20));
+	put32(raw + 12, 4242);
+	put32(raw + 16, 4243);
+	memcpy(raw + 20, fn, sizeof(fn));
+	assert_int_equal(tw_decoder_decode(d, 1, 777, raw, 20 + sizeof(fn), &ev), 1);
+	assert_int_equal(ev->type, TW_EV_EXEC);
+	assert_int_equal(ev->cpu, 1);
+	assert_int_equal(ev->ts, 777);
+	assert_int_equal(ev->tid, 4242);
+	assert_int_equal(ev->exec.pid, 4242);
+	assert_int_equal(ev->exec.old_pid, 4243);
+	assert_string_equal(ev->exec.filename, fn);
+	tw_event_free(ev);
+
+	/* The string location points past the end of the record: rejected, not read. */
+	put32(raw + 8, (uint32_t)(200 << 16 | 20));
+	assert_int_equal(tw_decoder_decode(d, 1, 778, raw, 20 + sizeof(fn), &ev), 0);
+	assert_null(ev);
+	/* Too short for its fixed fields. */
+	assert_int_equal(tw_decoder_decode(d, 1, 779, raw, 10, &ev), 0);
+	/* Unknown event id. */
+	put16(raw, 9999);
+	assert_int_equal(tw_decoder_decode(d, 1, 780, raw, 40, &ev), 0);
+	tw_decoder_free(d);
+	tep_free(tep);
+}
+
+static void test_newtask_exit_chdir(void **state)
+{
+	struct tep_handle *tep = make_tep(true, false);
+	struct tw_decoder *d = tw_decoder_new(tep, NULL);
+	uint8_t raw[64] = { 0 };
+	struct tw_event *ev;
+
+	assert_non_null(d);
+	assert_false(tw_decoder_has_chdir_string(d));
+	put16(raw, 205);
+	put32(raw + 4, 100);
+	put32(raw + 8, 200);
+	memcpy(raw + 12, "bash", 5);
+	put64(raw + 32, 0x10f00ull);
+	assert_int_equal(tw_decoder_decode(d, 0, 5, raw, 44, &ev), 1);
+	assert_int_equal(ev->type, TW_EV_NEWTASK);
+	assert_int_equal(ev->tid, 100);
+	assert_int_equal(ev->newtask.pid, 200);
+	assert_int_equal(ev->newtask.clone_flags, 0x10f00ull);
+	assert_string_equal(ev->newtask.comm, "bash");
+	tw_event_free(ev);
+
+	memset(raw, 0, sizeof(raw));
+	put16(raw, 369);
+	put32(raw + 4, 200);
+	memcpy(raw + 8, "sh", 3);
+	put32(raw + 24, 200);
+	raw[32] = 1;
+	assert_int_equal(tw_decoder_decode(d, 0, 6, raw, 36, &ev), 1);
+	assert_int_equal(ev->type, TW_EV_EXIT);
+	assert_int_equal(ev->exit.pid, 200);
+	assert_int_equal(ev->exit.group_dead, 1);
+	tw_event_free(ev);
+
+	memset(raw, 0, sizeof(raw));
+	put16(raw, 805);
+	put32(raw + 4, 300);
+	put64(raw + 16, (uint64_t)-2);	/* -ENOENT */
+	assert_int_equal(tw_decoder_decode(d, 0, 7, raw, 24, &ev), 1);
+	assert_int_equal(ev->type, TW_EV_CHDIR);
+	assert_false(ev->chdir.is_fchdir);
+	assert_int_equal(ev->chdir.ret, -2);
+	tw_event_free(ev);
+
+	put16(raw, 803);
+	put64(raw + 16, 0);
+	assert_int_equal(tw_decoder_decode(d, 0, 8, raw, 24, &ev), 1);
+	assert_int_equal(ev->type, TW_EV_CHDIR);
+	assert_true(ev->chdir.is_fchdir);
+	assert_int_equal(ev->chdir.ret, 0);
+	tw_event_free(ev);
+
+	put16(raw, 804);
+	put64(raw + 16, 7);
+	assert_int_equal(tw_decoder_decode(d, 0, 9, raw, 24, &ev), 1);
+	assert_int_equal(ev->type, TW_EV_CHDIR_ENTER);
+	assert_true(ev->chdir_enter.is_fchdir);
+	assert_int_equal(ev->chdir_enter.fd, 7);
+	tw_event_free(ev);
+	tw_decoder_free(d);
+	tep_free(tep);
+}
+
+/* A required event missing from this kernel: the decoder refuses to start. */
+static void test_missing_required_event(void **state)
+{
+	struct tep_handle *tep = make_tep(false, false);
+
+	assert_null(tw_decoder_new(tep, NULL));
+	tep_free(tep);
+}
+
+/* 6.19+: the chdir path string is in the event; detected from the format, not the version. */
+static void test_chdir_string_format(void **state)
+{
+	struct tep_handle *tep = make_tep(true, true);
+	struct tw_decoder *d = tw_decoder_new(tep, NULL);
+	const char path[] = "../c";
+	uint8_t raw[64] = { 0 };
+	struct tw_event *ev;
+
+	assert_non_null(d);
+	assert_true(tw_decoder_has_chdir_string(d));
+	put16(raw, 806);
+	put32(raw + 4, 300);
+	put64(raw + 16, 0x7ffd0000);
+	put32(raw + 24, (uint32_t)(sizeof(path) << 16 | 28));
+	memcpy(raw + 28, path, sizeof(path));
+	assert_int_equal(tw_decoder_decode(d, 0, 9, raw, 28 + sizeof(path), &ev), 1);
+	assert_int_equal(ev->type, TW_EV_CHDIR_ENTER);
+	assert_string_equal(ev->chdir_enter.path, "../c");
+	tw_event_free(ev);
+	tw_decoder_free(d);
+	tep_free(tep);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exec),
+		cmocka_unit_test(test_newtask_exit_chdir),
+		cmocka_unit_test(test_missing_required_event),
+		cmocka_unit_test(test_chdir_string_format),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench.py - tracewatch benchmarks: host overhead, loss at the limit, pipeline, memory, latency.
+
+Every figure is measured side by side in the same run and printed as a ratio to its baseline
+(medians of BENCH_ROUNDS rounds). Run as root through `make bench`.
+"""
+import os
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TW = os.environ.get("TW_BIN", "build/tracewatch")
+TOOLS = os.environ.get("TW_TOOLS", "build/tools")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+
+
+def mono_ns():
+    return time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+
+
+class Tracer:
+    """A running tracewatch (or auditd rule) around a workload."""
+
+    def __init__(self, args, out="/dev/null"):
+        self.args = args
+        self.out = out
+        self.proc = None
+
+    def __enter__(self):
+        if self.args is None:
+            return self
+        self.err = tempfile.NamedTemporaryFile(prefix="twbench-err-", delete=False)
+        self.proc = subprocess.Popen([TW, "--format", "csv", "-o", self.out] + self.args,
+                                     stderr=self.err, stdout=subprocess.DEVNULL)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            with open(self.err.name) as f:
+                if "tracewatch: tracing" in f.read():
+                    break
+            if self.proc.poll() is not None:
+                raise RuntimeError("tracewatch exited: " + open(self.err.name).read())
+            time.sleep(0.05)
+        time.sleep(0.2)
+        return self
+
+    def stop(self):
+        if not self.proc:
+            return None
+        self.proc.send_signal(signal.SIGINT)
+        _, status, ru = os.wait4(self.proc.pid, 0)
+        self.proc.returncode = status
+        self.rusage = ru
+        self.stderr = open(self.err.name).read()
+        os.unlink(self.err.name)
+        self.proc = None
+        return ru
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def auditd_available():
+    return shutil.which("auditctl") is not None and shutil.which("auditd") is not None
+
+
+class Audit:
+    """auditd with an execve rule, for comparison, when it is installed."""
+
+    def __enter__(self):
+        subprocess.run(["auditctl", "-a", "always,exit", "-F", "arch=b64", "-S", "execve",
+                        "-k", "twbench"], check=True, capture_output=True)
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(["auditctl", "-d", "always,exit", "-F", "arch=b64", "-S", "execve",
+                        "-k", "twbench"], capture_output=True)
+
+
+def timed(cmd):
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def modes():
+    m = [("no tracing", None), ("tracewatch (default)", []),
+         ("tracewatch --no-uprobes", ["--no-uprobes"])]
+    return m
+
+
+def overhead_table(title, workloads):
+    print(f"\n## {title} (median of {ROUNDS} rounds, ratio to no tracing)\n")
+    results = {w: {m: [] for m, _ in modes()} for w, _ in workloads}
+    audit = auditd_available()
+    if audit:
+        for w, _ in workloads:
+            results[w]["auditd + execve rule"] = []
+    for _ in range(ROUNDS):
+        for name, args in modes():
+            with Tracer(args):
+                for w, cmd in workloads:
+                    results[w][name].append(timed(cmd))
+        if audit:
+            with Audit():
+                for w, cmd in workloads:
+                    results[w]["auditd + execve rule"].append(timed(cmd))
+    print("| workload | mode | median s | ratio |")
+    print("|---|---|---|---|")
+    for w, _ in workloads:
+        base = statistics.median(results[w]["no tracing"])
+        for m, vals in results[w].items():
+            med = statistics.median(vals)
+            print(f"| {w} | {m} | {med:.3f} | {med / base:.2f}x |")
+    if not audit:
+        print("\n(auditd is not installed: no auditd comparison in this run)")
+
+
+def exec_rate(tiny, seconds, tracer_args):
+    """Parallel fork+exec loops on every CPU for `seconds`; returns (executed, tracer)."""
+    ncpu = os.cpu_count()
+    with Tracer(tracer_args, out=tracer_args is not None and OUT_CSV or "/dev/null") as tr:
+        procs = [subprocess.Popen([f"{TOOLS}/bench-exec", tiny, "100000000", str(seconds)],
+                                  stdout=subprocess.PIPE, text=True) for _ in range(ncpu)]
+        executed = sum(int(p.communicate()[0].strip()) for p in procs)
+        time.sleep(0.5)
+        tr.stop()
+    return executed, tr
+
+
+OUT_CSV = None
+
+
+def count_records(path, prog):
+    execs = lost = 0
+    with open(path, errors="replace") as f:
+        header = f.readline().rstrip("\n").split(",")
+        ev_i = header.index("event")
+        for line in f:
+            fields = line.split(",")
+            if fields[ev_i] == "lost":
+                lost_field = fields[header.index("lost")].strip()
+                lost += int(lost_field or 0)
+            elif fields[ev_i] == "exec" and prog in line:
+                execs += 1
+    return execs, lost
+
+
+def loss_at_limit(tiny, tmp):
+    global OUT_CSV
+    seconds = 3 if QUICK else 10
+    print(f"\n## Loss at the limit: fork+exec loops on all {os.cpu_count()} CPUs for {seconds} s\n")
+    base, _ = exec_rate(tiny, seconds, None)
+    OUT_CSV = os.path.join(tmp, "limit.csv")
+    executed, tr = exec_rate(tiny, seconds, [])
+    reported, lost = count_records(OUT_CSV, os.path.basename(tiny))
+    cpu = tr.rusage.ru_utime + tr.rusage.ru_stime
+    print("| figure | value |")
+    print("|---|---|")
+    print(f"| exec rate, no tracing | {base / seconds:.0f}/s |")
+    print(f"| exec rate, tracewatch running | {executed / seconds:.0f}/s ({executed / base:.2f}x) |")
+    print(f"| executed / reported / lost records | {executed} / {reported} / {lost} |")
+    print(f"| tracewatch CPU per 1,000 execs | {1000 * cpu / max(executed, 1) * 1000:.1f} ms |")
+    print(f"| tracewatch stats | {tr.stderr.strip().splitlines()[-1] if tr.stderr.strip() else ''} |")
+
+
+def pipeline():
+    n = 200000 if QUICK else 1000000
+    print(f"\n## Pipeline: {n} generated events, reorder -> model -> CSV sink, one core\n")
+    out = subprocess.run([f"{TOOLS}/bench-pipeline", str(n)], capture_output=True, text=True,
+                         check=True).stdout
+    kv = dict(x.split("=") for x in out.split())
+    rate = float(kv["events_per_s"])
+    print("| figure | value | target | ratio to target |")
+    print("|---|---|---|---|")
+    print(f"| events/s | {rate:,.0f} | 2,000,000 | {rate / 2e6:.2f}x |")
+    rss = int(kv["peak_rss_kb"])
+    print(f"| peak RSS | {rss / 1024:.1f} MiB | 16 MiB | {rss / 16384:.2f}x |")
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def memory(tiny):
+    small, big = (2000, 20000) if QUICK else (10000, 200000)
+    print(f"\n## Memory: tracewatch RSS after {small:,} and {big:,} short-lived processes\n")
+    with Tracer([]) as tr:
+        start = rss_kb(tr.proc.pid)
+        subprocess.run([f"{TOOLS}/bench-exec", tiny, str(small)], check=True,
+                       stdout=subprocess.DEVNULL)
+        time.sleep(0.5)
+        after_small = rss_kb(tr.proc.pid)
+        subprocess.run([f"{TOOLS}/bench-exec", tiny, str(big - small)], check=True,
+                       stdout=subprocess.DEVNULL)
+        time.sleep(0.5)
+        after_big = rss_kb(tr.proc.pid)
+    print("| point | RSS | ratio to the first |")
+    print("|---|---|---|")
+    print(f"| start | {start / 1024:.1f} MiB | |")
+    print(f"| after {small:,} | {after_small / 1024:.1f} MiB | 1.00x |")
+    print(f"| after {big:,} | {after_big / 1024:.1f} MiB | {after_big / max(after_small, 1):.2f}x |")
+
+
+def latency(tiny, tmp):
+    n = 30 if QUICK else 100
+    print(f"\n## Latency: exec to record on stdout, {n} execs 50 ms apart on a quiet host\n")
+    prog = os.path.join(tmp, "twlatency-probe")
+    shutil.copy(tiny, prog)
+    err = open(os.path.join(tmp, "lat.err"), "w")
+    proc = subprocess.Popen([TW, "--format", "csv"], stdout=subprocess.PIPE, stderr=err,
+                            text=True, bufsize=1)
+    deadline = time.time() + 15
+    while time.time() < deadline and "tracing" not in open(err.name).read():
+        time.sleep(0.05)
+    header = proc.stdout.readline().rstrip("\n").split(",")
+    ts_i = header.index("ts_ns")
+    lats = []
+    import threading
+
+    def run():
+        for _ in range(n):
+            subprocess.run([prog])
+            time.sleep(0.05)
+
+    t = threading.Thread(target=run)
+    t.start()
+    while len(lats) < n:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        if "twlatency-probe" in line and ",exec," in line:
+            lats.append((mono_ns() - int(line.split(",")[ts_i])) / 1e6)
+    t.join()
+    proc.send_signal(signal.SIGINT)
+    proc.wait()
+    lats.sort()
+    p50 = lats[len(lats) // 2]
+    p99 = lats[min(len(lats) - 1, int(len(lats) * 0.99))]
+    print("| figure | value | target | ratio to target |")
+    print("|---|---|---|---|")
+    print(f"| p50 | {p50:.1f} ms | 100 ms | {p50 / 100:.2f}x |")
+    print(f"| p99 | {p99:.1f} ms | 100 ms | {p99 / 100:.2f}x |")
+
+
+def main():
+    if os.geteuid() != 0:
+        sys.exit("bench: run as root (tracewatch needs tracefs)")
+    tmp = tempfile.mkdtemp(prefix="twbench-")
+    try:
+        tiny = os.path.join(tmp, "twtiny")
+        src = os.path.join(tmp, "tiny.c")
+        with open(src, "w") as f:
+            f.write("int main(void) { return 0; }\n")
+        subprocess.run(["cc", "-O2", "-static", "-o", tiny, src], check=True)
+        t0 = time.time()
+        print(f"# tracewatch benchmarks ({os.cpu_count()} CPUs, {os.uname().release}, "
+              f"rounds={ROUNDS})")
+        overhead_table("Host overhead, syscall-heavy", [
+            ("getppid x5M", [f"{TOOLS}/bench-getppid", "5000000"]),
+            ("dd bs=1 count=2M", ["dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=2000000"]),
+        ])
+        overhead_table("Host overhead, exec-heavy", [
+            ("3,000 fork+exec", [f"{TOOLS}/bench-exec", tiny, "3000"]),
+        ])
+        loss_at_limit(tiny, tmp)
+        pipeline()
+        memory(tiny)
+        latency(tiny, tmp)
+        print(f"\n(bench ran {time.time() - t0:.0f} s)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
