@@ -70,6 +70,7 @@ struct task {
 	bool in_chdir;
 	struct fsgroup *fs;
 	struct cgroup_ref *cg;	/* NULL unknown */
+	char *s_chdir;		/* path of a chdir syscall in progress, from its event (6.19+) */
 	char *u_chdir;		/* path of a libc chdir() call in progress (uprobe) */
 	bool u_chdir_set;	/* a chdir() call was seen (u_chdir NULL: the string faulted) */
 	struct uexec *u_exec;	/* libc exec call in progress */
@@ -295,6 +296,8 @@ static struct uexec *take_uexec(struct task *t)
 
 static void task_clear_calls(struct task *t)
 {
+	free(t->s_chdir);
+	t->s_chdir = NULL;
 	free(t->u_chdir);
 	t->u_chdir = NULL;
 	t->u_chdir_set = false;
@@ -642,6 +645,10 @@ static int apply_chdir_enter(struct tw_model *m, struct tw_event *ev)
 		t->in_chdir = true;
 		fs->inflight++;
 	}
+	if (ev->type == TW_EV_CHDIR_ENTER && !ev->chdir_enter.is_fchdir && ev->chdir_enter.path) {
+		free(t->s_chdir);
+		t->s_chdir = steal(&ev->chdir_enter.path);
+	}
 	/*
 	 * The cwd may change at any point until the syscall returns: a /proc read of this
 	 * fs-group that ended after now may have seen the new one.
@@ -664,8 +671,31 @@ static int apply_chdir_enter(struct tw_model *m, struct tw_event *ev)
  * the kernel walks it, from the cwd in force (@base) for a relative path. NULL when that can't
  * be done exactly (unknown base, a component gone): the caller falls back to /proc.
  */
+/*
+ * Whether a syscall event's copy of a user string is the string itself. The kernel cuts long
+ * strings and appends "...", and turns bytes it won't print into '.', so any '.' that is not a
+ * whole "." or ".." component may stand for another byte: such a copy is not exact.
+ */
+static bool syscall_string_exact(const char *s)
+{
+	const char *p = s;
+	size_t n = strlen(s);
+
+	if (n >= 3 && !strcmp(s + n - 3, "..."))
+		return false;
+	while (*p) {
+		const char *end = strchrnul(p, '/');
+		size_t len = end - p;
+
+		if (memchr(p, '.', len) && !(len == 1 || (len == 2 && p[1] == '.')))
+			return false;
+		p = *end ? end + 1 : end;
+	}
+	return true;
+}
+
 static struct cwd_value *cwd_from_string(struct tw_model *m, struct cwd_value *base,
-					 const char *path)
+					 const char *path, const char *source)
 {
 	struct tw_buf joined = { 0 };
 	struct cwd_value *v;
@@ -686,7 +716,7 @@ static struct cwd_value *cwd_from_string(struct tw_model *m, struct cwd_value *b
 	tw_buf_release(&joined);
 	if (!real)
 		return NULL;
-	v = cwd_new(m, real, 0, 0, 0, "uprobe");
+	v = cwd_new(m, real, 0, 0, 0, source);
 	return v;
 
 out_nomem:
@@ -699,7 +729,7 @@ static int apply_chdir(struct tw_model *m, struct tw_event *ev)
 	struct task *t = task_find(m, ev->tid);
 	struct cwd_value *v;
 	bool others_inflight, u_set;
-	char *u_path;
+	char *u_path, *s_path;
 
 	if (!t)
 		t = task_unknown(m, ev->tid);
@@ -710,19 +740,25 @@ static int apply_chdir(struct tw_model *m, struct tw_event *ev)
 		t->fs->inflight--;
 	}
 	u_path = ev->chdir.is_fchdir ? NULL : steal(&t->u_chdir);
-	u_set = !ev->chdir.is_fchdir && t->u_chdir_set;
+	s_path = ev->chdir.is_fchdir ? NULL : steal(&t->s_chdir);
+	u_set = !ev->chdir.is_fchdir && (t->u_chdir_set || s_path);
 	t->u_chdir_set = false;
 	if (ev->chdir.ret != 0) {
 		free(u_path);
+		free(s_path);
 		return 0;	/* failed: the cwd did not change */
 	}
 
 	/* Another thread of the group changing the cwd right now: the read can't be pinned. */
 	others_inflight = t->fs->inflight > 0;
 	v = NULL;
-	if (u_path && !others_inflight)
-		v = cwd_from_string(m, t->fs->cwd, u_path);
+	/* Tier 1, the syscall event's own string, when it is exact; then tier 3, the uprobe's. */
+	if (s_path && !others_inflight && syscall_string_exact(s_path))
+		v = cwd_from_string(m, t->fs->cwd, s_path, "syscall");
+	if (!v && u_path && !others_inflight)
+		v = cwd_from_string(m, t->fs->cwd, u_path, "uprobe");
 	free(u_path);
+	free(s_path);
 	if (v) {
 		tw_probe_release(&ev->probe);
 	} else {

@@ -769,6 +769,56 @@ static void test_exec_failed(void **state)
 	tw_model_free(m);
 }
 
+static void chdir_enter_string(struct tw_model *m, uint64_t ts, int tid, const char *path)
+{
+	struct tw_event *ev = tw_event_new(TW_EV_CHDIR_ENTER);
+
+	ev->ts = ts;
+	ev->tid = tid;
+	ev->chdir_enter.path = strdup(path);
+	apply(m, ev);
+}
+
+/*
+ * Tier 1 (6.19+ syscall events carry the string): used when exact. A string the kernel cut
+ * ("...") or whose '.' may stand for an unprintable byte falls back to the next tier (here
+ * the uprobe's copy, else /proc).
+ */
+static void test_syscall_string_tier(void **state)
+{
+	static const char *const fsmap[] = { "/D/sub", "/D/sub", "/D/sub/..", "/D", "/D/a.b", "/D/a.b",
+					     NULL };
+	struct sink s = { 0 };
+	struct tw_model *m = model(&s, fsmap, false);
+
+	seed(m, 100, 100, 1, "/D", 5);
+	chdir_enter_string(m, 10, 100, "sub");
+	chdir_done(m, 11, 100, NULL, 12, 13);			/* /proc lost the race */
+	exec_ev(m, 20, 100, 100, "./p1", NULL);
+	chdir_enter_string(m, 30, 100, "..");
+	chdir_done(m, 31, 100, NULL, 32, 33);
+	exec_ev(m, 35, 100, 100, "./p2", NULL);
+	/* "a.b": the '.' may be a replaced byte; the uprobe's copy decides. */
+	uchdir(m, 39, 100, "a.b");
+	chdir_enter_string(m, 40, 100, "a.b");
+	chdir_done(m, 41, 100, NULL, 42, 43);
+	exec_ev(m, 50, 100, 100, "./p3", NULL);
+	/* Cut by the kernel, no uprobe copy, /proc too late: unresolved, not a guess. */
+	chdir_enter_string(m, 60, 100, "/D/lon...");
+	chdir_done(m, 61, 100, NULL, 62, 63);
+	exec_ev(m, 70, 100, 100, "./p4", NULL);
+	assert_int_equal(tw_model_flush(m), 0);
+	assert_int_equal(s.n, 4);
+	assert_path(s.recs[0], "/D/sub/p1", "cwd");
+	assert_string_equal(s.recs[0]->cwd_source, "syscall");
+	assert_path(s.recs[1], "/D/p2", "cwd");
+	assert_path(s.recs[2], "/D/a.b/p3", "cwd");
+	assert_string_equal(s.recs[2]->cwd_source, "uprobe");
+	assert_path(s.recs[3], NULL, "unresolved");
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
 /* However many processes come and go, the table holds only the living. */
 static void test_memory_bounded(void **state)
 {
@@ -872,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_uprobe_fault_falls_back),
 		cmocka_unit_test(test_stale_uexec_not_reused),
 		cmocka_unit_test(test_exec_failed),
+		cmocka_unit_test(test_syscall_string_tier),
 		cmocka_unit_test(test_memory_bounded),
 		cmocka_unit_test(test_alloc_failures),
 	};
