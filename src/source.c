@@ -59,7 +59,7 @@ static bool pid_is_tracewatch(int pid)
 
 int tw_source_remove_stale(void)
 {
-	char **names = tracefs_instances("^" INSTANCE_PREFIX "[0-9]+$");
+	char **names = tracefs_instances("^" INSTANCE_PREFIX "[0-9][0-9]*$");
 	int removed = 0;
 	int i;
 
