@@ -224,7 +224,17 @@ static int run_loop(struct live *l)
 	if (l->opts.duration > 0)
 		deadline = tw_now_mono() + (uint64_t)(l->opts.duration * 1e9);
 	while (!stop_signal) {
+		struct tw_model_stats st;
 		int timeout = l->opts.poll_ms;
+
+		/*
+		 * Records wait behind the watermark (drain time less the slack): when some do,
+		 * come back once the slack has passed instead of a whole poll period later.
+		 */
+		tw_model_get_stats(l->model, &st);
+		if ((st.pending || tw_reorder_count(l->ro)) &&
+		    timeout > (int)(DRAIN_SLACK_NS / 1000000) + 2)
+			timeout = (int)(DRAIN_SLACK_NS / 1000000) + 2;
 
 		if (deadline) {
 			uint64_t now = tw_now_mono();
