@@ -91,7 +91,8 @@ def timed(cmd):
 
 def modes():
     m = [("no tracing", None), ("tracewatch (default)", []),
-         ("tracewatch --no-uprobes", ["--no-uprobes"])]
+         ("tracewatch --no-uprobes", ["--no-uprobes"]),
+         ("tracewatch --no-syscall-events", ["--no-syscall-events"])]
     return m
 
 
