@@ -22,7 +22,7 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit live asan valgrind bench install clean deps format format-check
+.PHONY: all test unit live asan valgrind bench install clean deps format format-check test-kernels
 
 SRCS      := $(wildcard src/*.c)
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
@@ -78,8 +78,12 @@ live: $(BUILD)/tracewatch $(PROG_BINS)
 	TW_BIN=$(abspath $(BUILD)/tracewatch) TW_PROGS=$(abspath $(BUILD)/progs) \
 		bash tests/live/run.sh
 
-# The whole suite: unit + live, then the same again under ASan/UBSan.
-test: unit live asan
+# The whole suite: unit + live, other kernels under QEMU, then unit + live again under ASan/UBSan.
+test: unit live test-kernels asan
+
+# Tier 2 (eprobes) can't run on this kernel: boot Debian's 6.1 and 6.12 kernels under QEMU.
+test-kernels: $(BUILD)/tracewatch
+	bash tools/test-kernels.sh $(abspath $(BUILD)/tracewatch)
 
 asan:
 	$(MAKE) BUILD=$(BUILD)/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \

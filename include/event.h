@@ -87,6 +87,7 @@ struct tw_event {
 		} exec_fail;
 		struct {
 			char *path;	/* owned; NULL when the kernel could not read it (fault) */
+			bool eprobe;	/* captured by an event probe (tier 2), not a uprobe */
 		} uchdir;
 		struct {
 			int func;	/* enum tw_uprobe_func */
@@ -98,6 +99,7 @@ struct tw_event {
 			int argc;	/* elements captured */
 			bool argv_fault;	/* an element could not be read */
 			bool argv_truncated;	/* more elements than probed */
+			bool eprobe;		/* captured by an event probe (tier 2) */
 		} uexec;
 		struct {
 			uint64_t count;	/* events lost; 0 if the kernel could not say how many */

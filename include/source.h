@@ -59,8 +59,11 @@ int tw_source_nr_cpus(const struct tw_source *s);
 /* The instance's name ("tracewatch-<pid>"). */
 const char *tw_source_name(const struct tw_source *s);
 
-/* The uprobe group name when uprobes are in place, else NULL. */
+/* The probe group name when uprobes or eprobes are in place, else NULL. */
 const char *tw_source_uprobe_group(const struct tw_source *s);
+
+/* "eprobes", "libc uprobes", or NULL when the string tier is /proc only. */
+const char *tw_source_probe_kind(const struct tw_source *s);
 
 /*
  * Sleep until a buffer is buffer_percent full or @timeout_ms pass. Returns 0 (also when

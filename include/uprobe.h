@@ -56,6 +56,15 @@ struct tw_uprobes *tw_uprobes_create(struct tracefs_instance *inst, const char *
 				     const char *const *libcs, int nr_libcs, int max_args,
 				     bool no_syscalls);
 
+/*
+ * Tier 2: event probes (eprobes, Linux 5.15+ where enabled) on the syscall entry events, which
+ * read the same strings from inside the syscall, for every caller, libc or not. Same event
+ * names and fields as the uprobes ("chdir_0", "execve_0", "execveat_0"), so one decoder
+ * reads both. Returns NULL (quietly: most kernels here have none) when they can't be made.
+ */
+struct tw_uprobes *tw_eprobes_create(struct tracefs_instance *inst, const char *group,
+				     int max_args);
+
 /* Number of probes in place. */
 int tw_uprobes_count(const struct tw_uprobes *u);
 

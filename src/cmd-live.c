@@ -336,7 +336,7 @@ int cmd_live(int argc, char **argv)
 	}
 	fprintf(stderr, "tracewatch: tracing (instance %s, %d CPUs, strings: %s); Ctrl-C to stop\n",
 		tw_source_name(l.src), tw_source_nr_cpus(l.src),
-		l.dec && tw_decoder_uprobe_count(l.dec) ? "libc uprobes + /proc" : "/proc only");
+		l.dec && tw_decoder_uprobe_count(l.dec) ? tw_source_probe_kind(l.src) : "/proc only");
 
 	ret = run_loop(&l);
 	overrun = tw_source_overrun(l.src);

@@ -47,6 +47,7 @@ struct uprobe_layout {
 	struct field a[TW_UPROBE_MAX_ARGS];
 	struct field p[TW_UPROBE_MAX_ARGS + 1];
 	int min_size;
+	bool eprobe;			/* an event probe: no __probe_ip field */
 };
 
 struct tw_decoder {
@@ -159,6 +160,7 @@ static int find_uprobes(struct tw_decoder *d, const char *group)
 			if (!ev)
 				continue;
 			lay->func = f;
+			lay->eprobe = !tep_find_field(ev, "__probe_ip");
 			get_field(ev, f == TW_UPROBE_CHDIR ? "path" : "fn", false, &lay->str);
 			get_field(ev, f == TW_UPROBE_EXECVEAT ? "dirfd" : "fd", false, &lay->fd);
 			get_field(ev, "ret", false, &lay->ret);
@@ -410,6 +412,7 @@ static int decode_uprobe(const struct tw_decoder *d, const struct uprobe_layout 
 
 	switch (ev->type) {
 	case TW_EV_UCHDIR:
+		ev->uchdir.eprobe = lay->eprobe;
 		return read_ustring(d, &lay->str, data, size, &ev->uchdir.path, &fault, bad);
 	case TW_EV_CHDIR_ENTER:
 		ev->chdir_enter.is_fchdir = true;
@@ -428,6 +431,7 @@ static int decode_uprobe(const struct tw_decoder *d, const struct uprobe_layout 
 	}
 
 	ev->uexec.func = lay->func;
+	ev->uexec.eprobe = lay->eprobe;
 	ev->uexec.fd = lay->fd.present ? (int)read_num(d, &lay->fd, data) : -1;
 	if (lay->str.present &&
 	    read_ustring(d, &lay->str, data, size, &ev->uexec.filename, &ev->uexec.filename_fault,

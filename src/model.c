@@ -60,6 +60,7 @@ struct uexec {
 	size_t argv_len;
 	bool argv_fault;
 	bool argv_truncated;
+	bool eprobe;		/* captured by an event probe, not a uprobe */
 	int enters;		/* exec syscalls entered since the call */
 };
 
@@ -73,6 +74,7 @@ struct task {
 	char *s_chdir;		/* path of a chdir syscall in progress, from its event (6.19+) */
 	char *u_chdir;		/* path of a libc chdir() call in progress (uprobe) */
 	bool u_chdir_set;	/* a chdir() call was seen (u_chdir NULL: the string faulted) */
+	bool u_chdir_eprobe;	/* ... by an event probe (tier 2) */
 	struct uexec *u_exec;	/* libc exec call in progress */
 	UT_hash_handle hh;
 };
@@ -425,7 +427,10 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 	    !(p->uexec->argv_truncated && p->probe_proc_ok && p->probe.argv)) {
 		rec->argv = steal(&p->uexec->argv);
 		rec->argv_len = p->uexec->argv_len;
-		rec->argv_source = p->uexec->argv_truncated ? "uprobe-truncated" : "uprobe";
+		if (p->uexec->eprobe)
+			rec->argv_source = p->uexec->argv_truncated ? "eprobe-truncated" : "eprobe";
+		else
+			rec->argv_source = p->uexec->argv_truncated ? "uprobe-truncated" : "uprobe";
 	} else if (p->probe_proc_ok && p->probe.argv) {
 		rec->argv = steal(&p->probe.argv);
 		rec->argv_len = p->probe.argv_len;
@@ -756,7 +761,7 @@ static int apply_chdir(struct tw_model *m, struct tw_event *ev)
 	if (s_path && !others_inflight && syscall_string_exact(s_path))
 		v = cwd_from_string(m, t->fs->cwd, s_path, "syscall");
 	if (!v && u_path && !others_inflight)
-		v = cwd_from_string(m, t->fs->cwd, u_path, "uprobe");
+		v = cwd_from_string(m, t->fs->cwd, u_path, t->u_chdir_eprobe ? "eprobe" : "uprobe");
 	free(u_path);
 	free(s_path);
 	if (v) {
@@ -913,6 +918,7 @@ static int apply_uchdir(struct tw_model *m, struct tw_event *ev)
 	free(t->u_chdir);
 	t->u_chdir = steal(&ev->uchdir.path);
 	t->u_chdir_set = true;
+	t->u_chdir_eprobe = ev->uchdir.eprobe;
 	return 0;
 }
 
@@ -936,6 +942,7 @@ static int apply_uexec(struct tw_model *m, struct tw_event *ev)
 	u->argv_len = ev->uexec.argv_len;
 	u->argv_fault = ev->uexec.argv_fault || !u->argv;
 	u->argv_truncated = ev->uexec.argv_truncated;
+	u->eprobe = ev->uexec.eprobe;
 	uexec_free(t->u_exec);
 	t->u_exec = u;
 	return 0;
@@ -962,7 +969,7 @@ static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
 		if (!u->argv_fault) {
 			rec->argv = steal(&u->argv);
 			rec->argv_len = u->argv_len;
-			rec->argv_source = "uprobe";
+			rec->argv_source = u->eprobe ? "eprobe" : "uprobe";
 		}
 		if (rec->filename && rec->filename[0] == '/') {
 			rec->path = tw_strdup(rec->filename);

@@ -39,6 +39,7 @@ struct tw_source {
 	char name[64];
 	struct tw_uprobes *uprobes;
 	char uprobe_group[64];
+	const char *probe_kind;	/* "eprobes", "libc uprobes", or NULL */
 };
 
 /* The comm of a live process, to tell a tracewatch from an unrelated process that reused its pid. */
@@ -167,14 +168,23 @@ static void setup_uprobes(struct tw_source *s, const struct tw_source_opts *opts
 	char *libc = tw_uprobe_host_libc();
 	const char *libcs[1];
 
-	if (!libc) {
-		tw_warn("uprobes: cannot find the libc in use; using /proc only");
-		return;
-	}
-	libcs[0] = libc;
+	libcs[0] = libc ? libc : "";
 	snprintf(s->uprobe_group, sizeof(s->uprobe_group), "tracewatch_%d", (int)getpid());
-	s->uprobes = tw_uprobes_create(s->inst, s->uprobe_group, libcs, 1, opts->uprobe_args,
-				       opts->no_syscalls);
+	/*
+	 * Tier 2 first: event probes on the syscall entry events see every caller, static
+	 * programs too. They ride on syscall events, so not in the mode without them.
+	 */
+	if (!opts->no_syscalls)
+		s->uprobes = tw_eprobes_create(s->inst, s->uprobe_group, opts->uprobe_args);
+	if (s->uprobes)
+		s->probe_kind = "eprobes";
+	else if (libc)
+		s->uprobes = tw_uprobes_create(s->inst, s->uprobe_group, libcs, 1,
+					       opts->uprobe_args, opts->no_syscalls);
+	else
+		tw_warn("uprobes: cannot find the libc in use; using /proc only");
+	if (s->uprobes && !s->probe_kind)
+		s->probe_kind = "libc uprobes";
 	free(libc);
 	if (s->uprobes)
 		tracefs_instance_file_write(s->inst, "buffer_subbuf_size_kb", "16");
@@ -324,6 +334,11 @@ const char *tw_source_name(const struct tw_source *s)
 const char *tw_source_uprobe_group(const struct tw_source *s)
 {
 	return s->uprobes ? s->uprobe_group : NULL;
+}
+
+const char *tw_source_probe_kind(const struct tw_source *s)
+{
+	return s->probe_kind;
 }
 
 int tw_source_wait(struct tw_source *s, int timeout_ms)

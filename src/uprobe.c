@@ -211,6 +211,74 @@ out_free:
 	return NULL;
 }
 
+/* argv elements read from user memory at the syscall's argv pointer field. */
+static int add_eprobe_argv(struct tw_buf *b, int max)
+{
+	int k;
+
+	for (k = 0; k < max; k++)
+		if (tw_buf_printf(b, " a%d=+0(+u%d($argv)):ustring p%d=+u%d($argv):u64", k, 8 * k, k,
+				  8 * k))
+			return -ENOMEM;
+	return tw_buf_printf(b, " p%d=+u%d($argv):u64", max, 8 * max);
+}
+
+struct tw_uprobes *tw_eprobes_create(struct tracefs_instance *inst, const char *group,
+				     int max_args)
+{
+	static const struct {
+		const char *name;
+		const char *target;
+		const char *head;
+		bool argv;
+	} eps[] = {
+		{ "chdir_0", "sys_enter_chdir", "path=+0($filename):ustring", false },
+		{ "execve_0", "sys_enter_execve", "fn=+0($filename):ustring", true },
+		{ "execveat_0", "sys_enter_execveat", "dirfd=$fd:s32 fn=+0($filename):ustring", true },
+	};
+	struct tw_uprobes *u;
+	size_t i;
+
+	u = tw_calloc(1, sizeof(*u));
+	if (!u)
+		return NULL;
+	u->events = tw_calloc(TW_ARRAY_SIZE(eps), sizeof(*u->events));
+	if (!u->events)
+		goto out_free;
+	u->inst = inst;
+	snprintf(u->group, sizeof(u->group), "%s", group);
+	for (i = 0; i < TW_ARRAY_SIZE(eps); i++) {
+		struct tw_buf args = { 0 };
+		struct tracefs_dynevent *ev;
+
+		if (tw_buf_puts(&args, eps[i].head) ||
+		    (eps[i].argv && add_eprobe_argv(&args, max_args))) {
+			tw_buf_release(&args);
+			goto out_remove;
+		}
+		ev = tracefs_eprobe_alloc(u->group, eps[i].name, "syscalls", eps[i].target, args.data);
+		tw_buf_release(&args);
+		if (!ev)
+			goto out_remove;
+		if (tracefs_dynevent_create(ev) < 0) {
+			tracefs_dynevent_free(ev);
+			goto out_remove;
+		}
+		u->events[u->nr++] = ev;
+		if (tracefs_event_enable(inst, u->group, eps[i].name) < 0)
+			goto out_remove;
+	}
+	return u;
+
+out_remove:
+	tracefs_event_disable(inst, u->group, NULL);
+	remove_all(u);
+out_free:
+	free(u->events);
+	free(u);
+	return NULL;
+}
+
 int tw_uprobes_count(const struct tw_uprobes *u)
 {
 	return u ? u->nr : 0;

@@ -5,6 +5,8 @@ set -e
 PKGS="build-essential pkg-config libtracefs-dev libtraceevent-dev libcjson-dev libcmocka-dev uthash-dev libelf-dev"
 # For the live tests: a real container (podman + runc, busybox-static for its image).
 PKGS="$PKGS python3 podman runc busybox-static"
+# For make test-kernels: other Debian kernels booted under QEMU (TCG).
+PKGS="$PKGS qemu-system-x86 cpio"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
