@@ -58,33 +58,70 @@ static bool pid_is_tracewatch(int pid)
 	return !strncmp(comm, "tracewatch", 10);
 }
 
+/* Names "tracewatch-<digits>" of all instances, collected first: removing while walking is unsafe. */
+struct stale_list {
+	char **names;
+	int nr, cap;
+	int err;
+};
+
+static int collect_instance(const char *name, void *ctx)
+{
+	struct stale_list *l = ctx;
+	const char *p = name + strlen(INSTANCE_PREFIX);
+
+	if (strncmp(name, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)) || !*p ||
+	    strspn(p, "0123456789") != strlen(p))
+		return 0;
+	if (l->nr == l->cap) {
+		int cap = l->cap ? 2 * l->cap : 8;
+		char **n = tw_realloc(l->names, cap * sizeof(*n));
+
+		if (!n) {
+			l->err = -ENOMEM;
+			return 1;
+		}
+		l->names = n;
+		l->cap = cap;
+	}
+	l->names[l->nr] = tw_strdup(name);
+	if (!l->names[l->nr]) {
+		l->err = -ENOMEM;
+		return 1;
+	}
+	l->nr++;
+	return 0;
+}
+
 int tw_source_remove_stale(void)
 {
-	char **names = tracefs_instances("^" INSTANCE_PREFIX "[0-9][0-9]*$");
+	struct stale_list l = { 0 };
 	int removed = 0;
 	int i;
 
-	if (!names)
-		return 0;	/* none, or no tracefs: nothing to clean */
-	for (i = 0; names[i]; i++) {
-		int pid = atoi(names[i] + strlen(INSTANCE_PREFIX));
+	/* tracefs_instances() would do, but its regex leaks in libtracefs 1.6. */
+	tracefs_instances_walk(collect_instance, &l);
+	for (i = 0; i < l.nr; i++) {
+		int pid = atoi(l.names[i] + strlen(INSTANCE_PREFIX));
 		struct tracefs_instance *inst;
 
 		if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) && pid_is_tracewatch(pid))
 			continue;	/* its owner lives */
-		inst = tracefs_instance_alloc(NULL, names[i]);
+		inst = tracefs_instance_alloc(NULL, l.names[i]);
 		if (!inst)
 			continue;
 		if (tracefs_instance_destroy(inst) == 0) {
-			tw_warn("removed stale instance %s of a tracewatch that is gone", names[i]);
+			tw_warn("removed stale instance %s of a tracewatch that is gone", l.names[i]);
 			removed++;
 		} else {
-			tw_warn("could not remove stale instance %s: %s", names[i], strerror(errno));
+			tw_warn("could not remove stale instance %s: %s", l.names[i], strerror(errno));
 		}
 		tracefs_instance_free(inst);
 	}
-	tracefs_list_free(names);
-	return removed;
+	for (i = 0; i < l.nr; i++)
+		free(l.names[i]);
+	free(l.names);
+	return l.err ? l.err : removed;
 }
 
 static int write_file(struct tw_source *s, const char *file, const char *val)

@@ -9,7 +9,6 @@ moves between cgroups; inheritance by children; the filters. Then, when podman a
 installed, runs a real container and checks the id `podman ps --no-trunc` shows.
 Prints "N passed, M failed" and exits non-zero on any failure.
 """
-import json
 import os
 import shutil
 import signal
@@ -18,22 +17,26 @@ import sys
 import tempfile
 import time
 
-TW = os.environ.get("TW_BIN", "build/tracewatch")
+from twlive import Tracewatch as _Tracewatch
+from twlive import check, summary
+
 H64 = "0123456789abcdef" * 4
 H64B = "fedcba9876543210" * 4
 UID_ = "1b2c3d4e_5f60_7182_93a4_b5c6d7e8f901"
 UIDD = UID_.replace("_", "-")
 
-results = {"passed": 0, "failed": 0}
 
+class Tracewatch(_Tracewatch):
+    """Context manager whose stop() also checks the exit code (ASan runs fail there)."""
 
-def check(name, cond, detail=""):
-    if cond:
-        results["passed"] += 1
-        print(f"ok   {name}")
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name}: {detail}")
+    def __enter__(self):
+        return self.start()
+
+    def stop(self, *a, **kw):
+        recs = super().stop(*a, **kw)
+        check(f"tracewatch {' '.join(self.args)} exits 0", self.rc == 0,
+              f"rc={self.rc} {self.stderr[-2000:]}")
+        return recs
 
 
 def v2_root():
@@ -43,42 +46,6 @@ def v2_root():
             if right.startswith("cgroup2 "):
                 return left.split()[4].replace("\\040", " ")
     return None
-
-
-class Tracewatch:
-    def __init__(self, args=()):
-        self.args = list(args)
-
-    def __enter__(self):
-        self.tmp = tempfile.mkdtemp(prefix="twcg-")
-        self.out = os.path.join(self.tmp, "out.json")
-        self.err = os.path.join(self.tmp, "err.txt")
-        self.proc = subprocess.Popen([TW, "--format", "json", "-o", self.out] + self.args,
-                                     stderr=open(self.err, "w"))
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            if "tracewatch: tracing" in open(self.err).read():
-                return self
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise RuntimeError("tracewatch did not start: " + open(self.err).read())
-
-    def stop(self):
-        time.sleep(0.4)
-        self.proc.send_signal(signal.SIGINT)
-        rc = self.proc.wait(timeout=30)
-        err = open(self.err).read()
-        # Under ASan a leak or memory error makes the exit code non-zero.
-        check(f"tracewatch {' '.join(self.args)} exits 0 on SIGINT", rc == 0, f"rc={rc} {err[-2000:]}")
-        self.records = [json.loads(l) for l in open(self.out) if l.strip()]
-        return self.records
-
-    def __exit__(self, *exc):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def execs_of(records, name):
@@ -254,8 +221,7 @@ def main():
     root = v2_root()
     if not root:
         print("no cgroup v2 mounted: skipping (tracewatch reports empty cgroup fields)")
-        print("0 passed, 0 failed")
-        return 0
+        return summary()
     base = f"twtest-{os.getpid()}"
     progdir = tempfile.mkdtemp(prefix="twcgprog-")
     try:
@@ -268,8 +234,7 @@ def main():
         rm_tree(os.path.join(root, base))
         shutil.rmtree(progdir, ignore_errors=True)
     check("cleanup: test cgroups removed", not os.path.exists(os.path.join(root, base)))
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return summary()
 
 
 if __name__ == "__main__":

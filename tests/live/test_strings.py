@@ -10,7 +10,6 @@
 - no probe or instance is left after SIGKILL + restart, nor after a normal stop.
 Prints "N passed, M failed"; exits non-zero on any failure.
 """
-import json
 import os
 import shutil
 import signal
@@ -19,102 +18,15 @@ import sys
 import tempfile
 import time
 
-TW = os.environ.get("TW_BIN", "build/tracewatch")
-PROGS = os.environ.get("TW_PROGS", "build/progs")
-TRACING = "/sys/kernel/tracing"
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, cond, detail=""):
-    results["passed" if cond else "failed"] += 1
-    print(("ok   " if cond else "FAIL ") + name + ("" if cond else f": {detail}"))
-
-
-def escape(b):
-    """The tool's reversible escaping rule, written again independently from the C code."""
-    out = []
-    i = 0
-    while i < len(b):
-        c = b[i]
-        if 0x20 <= c < 0x7f and c != 0x5c:
-            out.append(chr(c))
-            i += 1
-            continue
-        if c == 0x5c:
-            out.append("\\\\")
-        elif c == 0x0a:
-            out.append("\\n")
-        elif c == 0x09:
-            out.append("\\t")
-        elif c == 0x0d:
-            out.append("\\r")
-        elif c < 0x80:
-            out.append("\\x%02x" % c)
-        else:
-            for n in (2, 3, 4):
-                try:
-                    ch = b[i:i + n].decode("utf-8")
-                    if len(ch) == 1:
-                        break
-                except UnicodeDecodeError:
-                    ch = None
-            else:
-                ch = None
-            if ch is None:
-                out.append("\\x%02x" % c)
-                i += 1
-                continue
-            cp = ord(ch)
-            if 0x80 <= cp <= 0x9f or cp in (0x200e, 0x200f, 0x2028, 0x2029) or \
-                    0x202a <= cp <= 0x202e or 0x2066 <= cp <= 0x2069:
-                out.append("\\u{%04X}" % cp)
-            else:
-                out.append(ch)
-            i += len(ch.encode("utf-8"))
-            continue
-        i += 1
-    return "".join(out)
-
-
-class Tracewatch:
-    def __init__(self, args=()):
-        self.args = list(args)
-
-    def start(self):
-        self.tmp = tempfile.mkdtemp(prefix="twstr-")
-        self.out = os.path.join(self.tmp, "out.json")
-        self.err = os.path.join(self.tmp, "err.txt")
-        self.proc = subprocess.Popen([TW, "--format", "json", "-o", self.out] + self.args,
-                                     stderr=open(self.err, "w"))
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            if "tracewatch: tracing" in open(self.err).read():
-                return self
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise RuntimeError("tracewatch did not start: " + open(self.err).read())
-
-    def stop(self, sig=signal.SIGINT):
-        time.sleep(0.4)
-        self.proc.send_signal(sig)
-        self.rc = self.proc.wait(timeout=60)
-        self.stderr = open(self.err).read()
-        recs = [json.loads(l) for l in open(self.out) if l.strip()]
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        return recs
+from twlive import TW, PROGS, TRACING, Tracewatch, check, escape, instances, probes, summary
 
 
 def uprobes_of(pid=None):
-    with open(f"{TRACING}/uprobe_events") as f:
-        lines = f.read().splitlines()
-    tag = f"tracewatch_{pid}/" if pid else "tracewatch_"
-    return [l for l in lines if tag in l]
+    return probes(pid)
 
 
 def instances_of(pid=None):
-    names = os.listdir(f"{TRACING}/instances")
-    return [n for n in names if n == f"tracewatch-{pid}" or (pid is None and n.startswith("tracewatch-"))]
+    return instances(pid)
 
 
 def short_lived(base, reps=200):
@@ -208,8 +120,7 @@ def main():
     finally:
         shutil.rmtree(base, ignore_errors=True)
     check("no tracewatch probe left on the host", not uprobes_of(), f"{uprobes_of()}")
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return summary()
 
 
 if __name__ == "__main__":
