@@ -22,6 +22,7 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all test unit live asan valgrind bench install clean deps format format-check test-kernels
 
 SRCS      := $(wildcard src/*.c)

@@ -8,6 +8,7 @@
 #ifndef TW_PROBE_H
 #define TW_PROBE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,12 @@ char *tw_cgroup_v2_root(const char *mountinfo);
  * line), or -ENOMEM.
  */
 int tw_probe_cgroup(int pid, const char *v2_root, char **path, uint64_t *id);
+
+/*
+ * Whether @pid is a live tracewatch (its comm says so): the owner test for instances and
+ * probes named after a pid, which a dead run's pid may since have been reused by anything.
+ */
+bool tw_probe_is_tracewatch(int pid);
 
 /* One task found in /proc at start. Borrowed strings: valid during the callback only. */
 struct tw_proc_task {

@@ -15,6 +15,7 @@
 #include <traceevent/kbuffer.h>
 #include <tracefs/tracefs.h>
 
+#include "probe.h"
 #include "source.h"
 #include "uprobe.h"
 #include "util.h"
@@ -41,22 +42,6 @@ struct tw_source {
 	char uprobe_group[64];
 	const char *probe_kind;	/* "eprobes", "libc uprobes", or NULL */
 };
-
-/* The comm of a live process, to tell a tracewatch from an unrelated process that reused its pid. */
-static bool pid_is_tracewatch(int pid)
-{
-	char path[64], comm[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	return !strncmp(comm, "tracewatch", 10);
-}
 
 /* Names "tracewatch-<digits>" of all instances, collected first: removing while walking is unsafe. */
 struct stale_list {
@@ -105,7 +90,7 @@ int tw_source_remove_stale(void)
 		int pid = atoi(l.names[i] + strlen(INSTANCE_PREFIX));
 		struct tracefs_instance *inst;
 
-		if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) && pid_is_tracewatch(pid))
+		if (tw_probe_is_tracewatch(pid))
 			continue;	/* its owner lives */
 		inst = tracefs_instance_alloc(NULL, l.names[i]);
 		if (!inst)
@@ -122,6 +107,18 @@ int tw_source_remove_stale(void)
 		free(l.names[i]);
 	free(l.names);
 	return l.err ? l.err : removed;
+}
+
+/* Free what the source holds in memory (not the instance: the callers decide about that). */
+static void source_free(struct tw_source *s)
+{
+	if (s->kbuf)
+		kbuffer_free(s->kbuf);
+	tep_free(s->tep);
+	free(s->cpus);
+	free(s->pfds);
+	free(s->page);
+	free(s);
 }
 
 static int write_file(struct tw_source *s, const char *file, const char *val)
@@ -338,13 +335,7 @@ out_destroy:
 out_free_inst:
 	tracefs_instance_free(s->inst);
 out_free:
-	if (s->kbuf)
-		kbuffer_free(s->kbuf);
-	tep_free(s->tep);
-	free(s->cpus);
-	free(s->pfds);
-	free(s->page);
-	free(s);
+	source_free(s);
 	return NULL;
 }
 
@@ -483,11 +474,6 @@ int tw_source_close(struct tw_source *s)
 	if (tw_uprobes_destroy(s->uprobes))
 		ret = -EBUSY;
 	tracefs_instance_free(s->inst);
-	kbuffer_free(s->kbuf);
-	tep_free(s->tep);
-	free(s->cpus);
-	free(s->pfds);
-	free(s->page);
-	free(s);
+	source_free(s);
 	return ret;
 }

@@ -10,6 +10,7 @@
 #include <tracefs/tracefs.h>
 
 #include "elfsym.h"
+#include "probe.h"
 #include "uprobe.h"
 #include "util.h"
 
@@ -137,6 +138,42 @@ static void remove_all(struct tw_uprobes *u)
 	u->nr = 0;
 }
 
+static struct tw_uprobes *probes_new(struct tracefs_instance *inst, const char *group, size_t max)
+{
+	struct tw_uprobes *u = tw_calloc(1, sizeof(*u));
+
+	if (!u)
+		return NULL;
+	u->events = tw_calloc(max, sizeof(*u->events));
+	if (!u->events) {
+		free(u);
+		return NULL;
+	}
+	u->inst = inst;
+	snprintf(u->group, sizeof(u->group), "%s", group);
+	return u;
+}
+
+/* Undo a half-made set: disable, remove the probes made so far, free. */
+static void probes_abort(struct tw_uprobes *u)
+{
+	tracefs_event_disable(u->inst, u->group, NULL);
+	remove_all(u);
+	free(u->events);
+	free(u);
+}
+
+/* Create @ev (taken, freed on failure) and enable it in the instance. Returns 0 or -1. */
+static int probes_add(struct tw_uprobes *u, struct tracefs_dynevent *ev, const char *name)
+{
+	if (tracefs_dynevent_create(ev) < 0) {
+		tracefs_dynevent_free(ev);
+		return -1;
+	}
+	u->events[u->nr++] = ev;
+	return tracefs_event_enable(u->inst, u->group, name) < 0 ? -1 : 0;
+}
+
 struct tw_uprobes *tw_uprobes_create(struct tracefs_instance *inst, const char *group,
 				     const char *const *libcs, int nr_libcs, int max_args,
 				     bool no_syscalls)
@@ -148,14 +185,9 @@ struct tw_uprobes *tw_uprobes_create(struct tracefs_instance *inst, const char *
 		tw_warn("uprobes: this CPU architecture is not supported; using /proc only");
 		return NULL;
 	}
-	u = tw_calloc(1, sizeof(*u));
+	u = probes_new(inst, group, (size_t)nr_libcs * TW_UPROBE_NR);
 	if (!u)
 		return NULL;
-	u->events = tw_calloc((size_t)nr_libcs * TW_UPROBE_NR, sizeof(*u->events));
-	if (!u->events)
-		goto out_free;
-	u->inst = inst;
-	snprintf(u->group, sizeof(u->group), "%s", group);
 	for (l = 0; l < nr_libcs; l++) {
 		for (f = 0; f < TW_UPROBE_NR; f++) {
 			struct tw_buf args = { 0 };
@@ -174,40 +206,29 @@ struct tw_uprobes *tw_uprobes_create(struct tracefs_instance *inst, const char *
 				continue;
 			}
 			if (fetchargs(f, max_args, &args))
-				goto out_remove;
+				goto out_abort;
 			snprintf(name, sizeof(name), "%s_%d", specs[f].name, l);
 			ev = specs[f].is_ret ?
 				     tracefs_uretprobe_alloc(u->group, name, libcs[l], off, args.data) :
 				     tracefs_uprobe_alloc(u->group, name, libcs[l], off, args.data);
 			tw_buf_release(&args);
 			if (!ev)
-				goto out_remove;
-			if (tracefs_dynevent_create(ev) < 0) {
-				tw_warn("uprobes: cannot create a probe on %s:%s (%s); using /proc only",
+				goto out_abort;
+			if (probes_add(u, ev, name)) {
+				tw_warn("uprobes: cannot set up a probe on %s:%s (%s); using /proc only",
 					libcs[l], specs[f].symbol, strerror(errno));
-				tracefs_dynevent_free(ev);
-				goto out_remove;
-			}
-			u->events[u->nr++] = ev;
-			if (tracefs_event_enable(inst, u->group, name) < 0) {
-				tw_warn("uprobes: cannot enable %s/%s: %s", u->group, name,
-					strerror(errno));
-				goto out_remove;
+				goto out_abort;
 			}
 		}
 	}
 	if (!u->nr) {
 		tw_warn("uprobes: no libc function found to probe; using /proc only");
-		goto out_free;
+		goto out_abort;
 	}
 	return u;
 
-out_remove:
-	tracefs_event_disable(inst, u->group, NULL);
-	remove_all(u);
-out_free:
-	free(u->events);
-	free(u);
+out_abort:
+	probes_abort(u);
 	return NULL;
 }
 
@@ -239,14 +260,9 @@ struct tw_uprobes *tw_eprobes_create(struct tracefs_instance *inst, const char *
 	struct tw_uprobes *u;
 	size_t i;
 
-	u = tw_calloc(1, sizeof(*u));
+	u = probes_new(inst, group, TW_ARRAY_SIZE(eps));
 	if (!u)
 		return NULL;
-	u->events = tw_calloc(TW_ARRAY_SIZE(eps), sizeof(*u->events));
-	if (!u->events)
-		goto out_free;
-	u->inst = inst;
-	snprintf(u->group, sizeof(u->group), "%s", group);
 	for (i = 0; i < TW_ARRAY_SIZE(eps); i++) {
 		struct tw_buf args = { 0 };
 		struct tracefs_dynevent *ev;
@@ -254,28 +270,17 @@ struct tw_uprobes *tw_eprobes_create(struct tracefs_instance *inst, const char *
 		if (tw_buf_puts(&args, eps[i].head) ||
 		    (eps[i].argv && add_eprobe_argv(&args, max_args))) {
 			tw_buf_release(&args);
-			goto out_remove;
+			goto out_abort;
 		}
 		ev = tracefs_eprobe_alloc(u->group, eps[i].name, "syscalls", eps[i].target, args.data);
 		tw_buf_release(&args);
-		if (!ev)
-			goto out_remove;
-		if (tracefs_dynevent_create(ev) < 0) {
-			tracefs_dynevent_free(ev);
-			goto out_remove;
-		}
-		u->events[u->nr++] = ev;
-		if (tracefs_event_enable(inst, u->group, eps[i].name) < 0)
-			goto out_remove;
+		if (!ev || probes_add(u, ev, eps[i].name))
+			goto out_abort;
 	}
 	return u;
 
-out_remove:
-	tracefs_event_disable(inst, u->group, NULL);
-	remove_all(u);
-out_free:
-	free(u->events);
-	free(u);
+out_abort:
+	probes_abort(u);
 	return NULL;
 }
 
@@ -294,23 +299,6 @@ int tw_uprobes_destroy(struct tw_uprobes *u)
 	return 0;
 }
 
-static bool owner_alive(int pid)
-{
-	char path[64], comm[32] = "";
-	FILE *f;
-
-	if (pid <= 0 || (kill(pid, 0) && errno != EPERM))
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	return !strncmp(comm, "tracewatch", 10);
-}
-
 int tw_uprobes_remove_stale(void)
 {
 	struct tracefs_dynevent **all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_UPROBE, NULL);
@@ -324,7 +312,7 @@ int tw_uprobes_remove_stale(void)
 
 		tracefs_dynevent_info(all[i], &system, &event, NULL, NULL, NULL);
 		if (system && !strncmp(system, GROUP_PREFIX, strlen(GROUP_PREFIX)) &&
-		    !owner_alive(atoi(system + strlen(GROUP_PREFIX)))) {
+		    !tw_probe_is_tracewatch(atoi(system + strlen(GROUP_PREFIX)))) {
 			if (tracefs_dynevent_destroy(all[i], true) == 0)
 				removed++;
 			else

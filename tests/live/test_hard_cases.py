@@ -17,8 +17,8 @@ import tempfile
 import threading
 import time
 
-from twlive import (PROGS, TRACING, TW, Tracewatch, check, escape, instances, probes,
-                    summary)
+from twlive import (PROGS, TRACING, TW, Tracewatch, check, escape, instances, leftovers,
+                    probes, summary)
 
 EXEC_MODES = f"{PROGS}/exec_modes"
 
@@ -257,7 +257,7 @@ def exit_paths():
                        text=True, timeout=30)
     check("--duration: exit 0 at the end", r.returncode == 0, r.stderr)
     check("--duration: stats line", "tracewatch: stats:" in r.stderr, r.stderr)
-    check("--duration: nothing left", not instances() and not probes(), f"{instances()}")
+    check("--duration: nothing left", not leftovers(), f"{leftovers()}")
     # disk full on -o
     p = subprocess.Popen([TW, "--format", "csv", "-o", "/dev/full"], stderr=subprocess.PIPE,
                          text=True)
@@ -314,8 +314,7 @@ def main():
         exit_paths()
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    check("nothing of tracewatch left on the host", not instances() and not probes(),
-          f"{instances()} {probes()}")
+    check("nothing of tracewatch left on the host", not leftovers(), f"{leftovers()}")
     return summary()
 
 

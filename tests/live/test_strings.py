@@ -18,7 +18,8 @@ import sys
 import tempfile
 import time
 
-from twlive import TW, PROGS, TRACING, Tracewatch, check, escape, instances, probes, summary
+from twlive import (PROGS, Tracewatch, check, escape, instances, leftovers, probes,
+                    summary)
 
 
 def uprobes_of(pid=None):
@@ -119,7 +120,7 @@ def main():
         no_leftovers()
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    check("no tracewatch probe left on the host", not uprobes_of(), f"{uprobes_of()}")
+    check("no tracewatch probe left on the host", not leftovers(), f"{leftovers()}")
     return summary()
 
 

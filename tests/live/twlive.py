@@ -78,6 +78,24 @@ def probes(pid=None):
     return [l for l in lines if tag in l]
 
 
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def leftovers():
+    """Instances and probes of tracewatch runs that are gone (another live run is not ours)."""
+    left = [n for n in instances() if not _alive(int(n.split("-", 1)[1]))]
+    for line in probes():
+        pid = int(line.split("tracewatch_", 1)[1].split("/", 1)[0])
+        if not _alive(pid):
+            left.append(line[:80])
+    return left
+
+
 class Tracewatch:
     """A tracewatch run writing json (or csv) to a file; start() waits for the ready line."""
 
