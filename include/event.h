@@ -42,6 +42,8 @@ struct tw_probe {
 	int ppid;		/* PPid from /proc/<pid>/status, 0 unknown */
 	char *cgroup;		/* v2 path from /proc/<pid>/cgroup ("0::" line) */
 	uint64_t cgroup_id;	/* inode of that cgroup directory, 0 unknown */
+	int root;		/* /proc/<pid>/root: 0 not read, 1 "/", 2 another root (chroot,
+				   container): its path strings are not in our view */
 };
 
 struct tw_event {

@@ -20,6 +20,7 @@ enum {
 	TW_PROBE_EXE = 1 << 1,
 	TW_PROBE_ARGV = 1 << 2,
 	TW_PROBE_STATUS = 1 << 3,	/* uid and ppid */
+	TW_PROBE_ROOT = 1 << 4,		/* whether its root directory is ours */
 };
 
 /*
@@ -69,6 +70,7 @@ struct tw_proc_task {
 	const char *cwd;	/* NULL when unreadable (kernel thread, vanished, no permission) */
 	const char *cgroup;	/* v2 cgroup path, NULL unknown */
 	uint64_t cgroup_id;	/* 0 unknown */
+	int root;		/* as struct tw_probe's root */
 	uint64_t t_start;	/* CLOCK_MONOTONIC before the cwd read */
 	uint64_t t_read;	/* and after it */
 };

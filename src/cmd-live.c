@@ -96,8 +96,11 @@ static int probe_event(struct live *l, struct tw_event *ev)
 		if (!ev->uexec.argv_fault && !ev->uexec.argv_truncated)
 			l->argv_captured[ev->tid & 255] = ev->tid;
 		return 0;
+	case TW_EV_UCHDIR:
+		/* A path string is only usable in our view of the filesystem. */
+		return tw_probe_read(&ev->probe, ev->tid, TW_PROBE_ROOT);
 	case TW_EV_EXEC: {
-		unsigned int what = TW_PROBE_CWD | TW_PROBE_EXE | TW_PROBE_STATUS;
+		unsigned int what = TW_PROBE_CWD | TW_PROBE_EXE | TW_PROBE_STATUS | TW_PROBE_ROOT;
 		int *slot = &l->argv_captured[ev->exec.old_pid & 255];
 
 		if (*slot != ev->exec.old_pid)

@@ -69,6 +69,12 @@ struct task {
 	int tgid;		/* 0 unknown */
 	int ppid;		/* 0 unknown */
 	bool in_chdir;
+	/*
+	 * Runs under another root (chroot, container): path strings it passes are in its own
+	 * view, which realpath() here can't resolve, so the string tiers are not used for it.
+	 * Known from /proc at start and at exec, inherited at fork.
+	 */
+	bool foreign_root;
 	struct fsgroup *fs;
 	struct cgroup_ref *cg;	/* NULL unknown */
 	char *s_chdir;		/* path of a chdir syscall in progress, from its event (6.19+) */
@@ -578,6 +584,7 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	fs_put(fs);
 	if (!child)
 		return -ENOMEM;
+	child->foreign_root = creator->foreign_root;
 	if (!(flags & CLONE_INTO_CGROUP_FLAG)) {
 		task_set_cgroup(child, creator->cg);	/* a child starts in its parent's cgroup */
 	} else if (ev->probe.cgroup) {
@@ -758,6 +765,12 @@ static int apply_chdir(struct tw_model *m, struct tw_event *ev)
 	others_inflight = t->fs->inflight > 0;
 	v = NULL;
 	/* Tier 1, the syscall event's own string, when it is exact; then tier 3, the uprobe's. */
+	if (t->foreign_root) {
+		/* Strings in another root's view: only /proc (which reads in ours) will do. */
+		free(s_path);
+		free(u_path);
+		s_path = u_path = NULL;
+	}
 	if (s_path && !others_inflight && syscall_string_exact(s_path))
 		v = cwd_from_string(m, t->fs->cwd, s_path, "syscall");
 	if (!v && u_path && !others_inflight)
@@ -879,6 +892,8 @@ static int apply_exec(struct tw_model *m, struct tw_event *ev)
 	ev->probe.uid = -1;
 	p->probe_pid = pid;
 	p->probe_proc_ok = p->probe.t_read != 0;
+	if (p->probe.root)
+		t->foreign_root = p->probe.root == 2;
 	/* A chdir of this fs-group in flight: the read may see either side of it. */
 	p->probe_cwd_ok = p->probe.t_read != 0 && t->fs->inflight == 0;
 	if (cwd_usable(m, t->fs->cwd))
@@ -918,6 +933,8 @@ static int apply_uchdir(struct tw_model *m, struct tw_event *ev)
 	free(t->u_chdir);
 	t->u_chdir = steal(&ev->uchdir.path);
 	t->u_chdir_set = true;
+	if (ev->probe.root)
+		t->foreign_root = ev->probe.root == 2;
 	t->u_chdir_eprobe = ev->uchdir.eprobe;
 	return 0;
 }
@@ -1098,6 +1115,7 @@ int tw_model_seed(struct tw_model *m, const struct tw_proc_task *pt)
 	fs_put(fs);
 	if (!t)
 		return -ENOMEM;
+	t->foreign_root = pt->root == 2;
 	if (pt->cgroup) {
 		char *path = tw_strdup(pt->cgroup);
 		struct cgroup_ref *cg = path ? cg_new(pt->cgroup_id, path) : NULL;

@@ -118,6 +118,19 @@ static long status_field(const char *status, const char *key)
 	return -1;
 }
 
+/* 1 when /proc/<pid>/root is our "/", 2 when it is another directory, 0 when unreadable. */
+static int read_root(int pid)
+{
+	char path[64], target[8];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/root", pid);
+	n = readlink(path, target, sizeof(target));
+	if (n < 0)
+		return 0;
+	return n == 1 && target[0] == '/' ? 1 : 2;
+}
+
 int tw_probe_read(struct tw_probe *p, int pid, unsigned int what)
 {
 	char path[64];
@@ -151,6 +164,8 @@ int tw_probe_read(struct tw_probe *p, int pid, unsigned int what)
 			free(buf);
 		}
 	}
+	if (what & TW_PROBE_ROOT)
+		p->root = read_root(pid);
 	if (what & TW_PROBE_STATUS) {
 		snprintf(path, sizeof(path), "/proc/%d/status", pid);
 		ret = read_file(path, &buf, &len);
@@ -350,6 +365,7 @@ int tw_probe_snapshot(const char *proc_dir, const char *v2_root,
 			t.cwd = cwd;
 			if (v2_root && tw_probe_cgroup(t.tid, v2_root, &cgroup, &t.cgroup_id) == 0)
 				t.cgroup = cgroup;
+			t.root = read_root(t.tid);
 			ret = cb(&t, ctx);
 			free(cgroup);
 			free(cwd);

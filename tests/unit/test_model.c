@@ -819,6 +819,30 @@ static void test_syscall_string_tier(void **state)
 	tw_model_free(m);
 }
 
+/*
+ * A task under another root (container, chroot) passes path strings in its own view: the
+ * string tiers are not used for it (realpath here would resolve them in ours); /proc is.
+ */
+static void test_foreign_root_ignores_strings(void **state)
+{
+	static const char *const fsmap[] = { "/app", "/app", NULL };	/* exists here too */
+	struct sink s = { 0 };
+	struct tw_model *m = model(&s, fsmap, false);
+	struct tw_proc_task t = { .tid = 100, .tgid = 100, .ppid = 1, .cwd = "/var/c/root",
+				  .t_start = 4, .t_read = 5, .root = 2 };
+
+	assert_int_equal(tw_model_seed(m, &t), 0);
+	newtask(m, 10, 100, 200, 0);			/* the child inherits the foreign root */
+	uchdir(m, 20, 200, "/app");
+	chdir_enter(m, 21, 200);
+	chdir_done(m, 22, 200, NULL, 23, 24);		/* /proc lost the race */
+	exec_ev(m, 30, 200, 200, "./run", NULL);
+	assert_int_equal(tw_model_flush(m), 0);
+	assert_path(only_exec(&s), NULL, "unresolved");
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
 /* However many processes come and go, the table holds only the living. */
 static void test_memory_bounded(void **state)
 {
@@ -923,6 +947,7 @@ int main(void)
 		cmocka_unit_test(test_stale_uexec_not_reused),
 		cmocka_unit_test(test_exec_failed),
 		cmocka_unit_test(test_syscall_string_tier),
+		cmocka_unit_test(test_foreign_root_ignores_strings),
 		cmocka_unit_test(test_memory_bounded),
 		cmocka_unit_test(test_alloc_failures),
 	};
