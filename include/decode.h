@@ -33,6 +33,12 @@ const struct tw_event_spec *tw_decode_event_specs(void);
  */
 struct tw_decoder *tw_decoder_new(struct tep_handle *tep, const char *uprobe_group);
 
+/*
+ * Look for the uprobe events of @group again (after probes were added at run time).
+ * Returns 0 or -ENOMEM (then no uprobe event is decoded until the next refresh).
+ */
+int tw_decoder_refresh_uprobes(struct tw_decoder *d, const char *group);
+
 /* Number of uprobe events the decoder found. */
 int tw_decoder_uprobe_count(const struct tw_decoder *d);
 

@@ -66,6 +66,14 @@ const char *tw_source_uprobe_group(const struct tw_source *s);
 const char *tw_source_probe_kind(const struct tw_source *s);
 
 /*
+ * @pid runs under another root (a container): if its mount namespace is new to us and holds
+ * a libc file not probed yet, probe that one too and load the new events' formats. Returns 1
+ * when probes were added (the decoder must look for new events), 0 when nothing was to do
+ * (or the process is gone), -ENOMEM.
+ */
+int tw_source_probe_root_libc(struct tw_source *s, int pid);
+
+/*
  * Sleep until a buffer is buffer_percent full or @timeout_ms pass. Returns 0 (also when
  * interrupted by a signal) or -errno.
  */

@@ -57,6 +57,14 @@ struct tw_uprobes *tw_uprobes_create(struct tracefs_instance *inst, const char *
 				     bool no_syscalls);
 
 /*
+ * Probe one more libc file (a container's own, reached as /proc/<pid>/root/...), as events
+ * "<func>_<next index>", enabled in the instance. Returns how many probes were made (0 when
+ * it has none of the functions) or -errno; probes made before a failure stay until
+ * tw_uprobes_destroy().
+ */
+int tw_uprobes_add_libc(struct tw_uprobes *u, const char *libc);
+
+/*
  * Tier 2: event probes (eprobes, Linux 5.15+ where enabled) on the syscall entry events, which
  * read the same strings from inside the syscall, for every caller, libc or not. Same event
  * names and fields as the uprobes ("chdir_0", "execve_0", "execveat_0"), so one decoder

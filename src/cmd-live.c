@@ -106,7 +106,12 @@ static int probe_event(struct live *l, struct tw_event *ev)
 		if (*slot != ev->exec.old_pid)
 			what |= TW_PROBE_ARGV;
 		*slot = 0;
-		return tw_probe_read(&ev->probe, ev->exec.pid, what);
+		ret = tw_probe_read(&ev->probe, ev->exec.pid, what);
+		/* A process under another root: it may bring its own libc to probe. */
+		if (!ret && ev->probe.root == 2 &&
+		    tw_source_probe_root_libc(l->src, ev->exec.pid) > 0)
+			ret = tw_decoder_refresh_uprobes(l->dec, tw_source_uprobe_group(l->src));
+		return ret;
 	}
 	case TW_EV_CHDIR:
 		if (ev->chdir.ret == 0)

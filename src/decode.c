@@ -317,6 +317,19 @@ void tw_decoder_free(struct tw_decoder *d)
 	free(d);
 }
 
+int tw_decoder_refresh_uprobes(struct tw_decoder *d, const char *group)
+{
+	int i;
+
+	for (i = 0; i < 65536; i++)
+		if (d->kind_by_id[i] == K_UPROBE)
+			d->kind_by_id[i] = K_NONE;
+	free(d->uprobes);
+	d->uprobes = NULL;
+	d->nr_uprobes = 0;
+	return find_uprobes(d, group);
+}
+
 int tw_decoder_uprobe_count(const struct tw_decoder *d)
 {
 	return d->nr_uprobes;

@@ -118,17 +118,26 @@ static long status_field(const char *status, const char *key)
 	return -1;
 }
 
-/* 1 when /proc/<pid>/root is our "/", 2 when it is another directory, 0 when unreadable. */
+/*
+ * 1 when @pid sees the filesystem as we do, 2 when not: its root is another directory
+ * (chroot) or it lives in another mount namespace (a container, where /proc/<pid>/root still
+ * reads "/"); 0 when unreadable (gone).
+ */
 static int read_root(int pid)
 {
-	char path[64], target[8];
-	ssize_t n;
+	char path[64], target[8], ns[64], own[64];
+	ssize_t n, m, o;
 
 	snprintf(path, sizeof(path), "/proc/%d/root", pid);
 	n = readlink(path, target, sizeof(target));
-	if (n < 0)
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	m = readlink(path, ns, sizeof(ns));
+	o = readlink("/proc/self/ns/mnt", own, sizeof(own));
+	if (n < 0 || m < 0)
 		return 0;
-	return n == 1 && target[0] == '/' ? 1 : 2;
+	if (n != 1 || target[0] != '/')
+		return 2;
+	return o == m && !memcmp(ns, own, m) ? 1 : 2;
 }
 
 int tw_probe_read(struct tw_probe *p, int pid, unsigned int what)

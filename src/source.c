@@ -21,6 +21,8 @@
 #include "util.h"
 
 #define INSTANCE_PREFIX "tracewatch-"
+#define MAX_LIBCS 32
+#define MAX_SEEN_NS 4096
 
 struct cpu_reader {
 	int cpu;
@@ -41,6 +43,11 @@ struct tw_source {
 	struct tw_uprobes *uprobes;
 	char uprobe_group[64];
 	const char *probe_kind;	/* "eprobes", "libc uprobes", or NULL */
+	/* Mount namespaces looked into, and the libc files (dev, inode) probed already. */
+	uint64_t *seen_ns;
+	int nr_seen_ns;
+	struct { dev_t dev; ino_t ino; } probed[MAX_LIBCS];
+	int nr_probed;
 };
 
 /* Names "tracewatch-<digits>" of all instances, collected first: removing while walking is unsafe. */
@@ -118,6 +125,7 @@ static void source_free(struct tw_source *s)
 	free(s->cpus);
 	free(s->pfds);
 	free(s->page);
+	free(s->seen_ns);
 	free(s);
 }
 
@@ -217,8 +225,16 @@ static void setup_uprobes(struct tw_source *s, const struct tw_source_opts *opts
 					       opts->uprobe_args, opts->no_syscalls);
 	else
 		tw_warn("uprobes: cannot find the libc in use; using /proc only");
-	if (s->uprobes && !s->probe_kind)
+	if (s->uprobes && !s->probe_kind) {
+		struct stat st;
+
 		s->probe_kind = "libc uprobes";
+		if (stat(libc, &st) == 0) {
+			s->probed[0].dev = st.st_dev;
+			s->probed[0].ino = st.st_ino;
+			s->nr_probed = 1;
+		}
+	}
 	free(libc);
 	if (s->uprobes)
 		tracefs_instance_file_write(s->inst, "buffer_subbuf_size_kb", "16");
@@ -367,6 +383,90 @@ const char *tw_source_uprobe_group(const struct tw_source *s)
 const char *tw_source_probe_kind(const struct tw_source *s)
 {
 	return s->probe_kind;
+}
+
+/* Where a root may keep its C library: glibc's usual places, then musl's loader. */
+static const char *const root_libcs[] = {
+#if defined(__x86_64__)
+	"/usr/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6",
+	"/lib/ld-musl-x86_64.so.1",
+#elif defined(__aarch64__)
+	"/usr/lib/aarch64-linux-gnu/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6",
+	"/lib/ld-musl-aarch64.so.1",
+#endif
+	"/usr/lib64/libc.so.6", "/lib64/libc.so.6", "/usr/lib/libc.so.6", "/lib/libc.so.6",
+};
+
+/* Read the formats of the probes of libc @index into the tep, so they can be decoded. */
+static void load_libc_formats(struct tw_source *s, int index)
+{
+	static const char *const funcs[] = { "chdir", "execve", "execveat", "fexecve", "fchdir",
+					     "chdir_ret", "fchdir_ret", "execve_ret",
+					     "execveat_ret", "fexecve_ret" };
+	size_t i;
+
+	for (i = 0; i < TW_ARRAY_SIZE(funcs); i++) {
+		char name[64];
+		char *fmt;
+		int size;
+
+		snprintf(name, sizeof(name), "%s_%d", funcs[i], index);
+		fmt = tracefs_event_file_read(NULL, s->uprobe_group, name, "format", &size);
+		if (!fmt)
+			continue;
+		tep_parse_event(s->tep, fmt, size, s->uprobe_group);
+		free(fmt);
+	}
+}
+
+int tw_source_probe_root_libc(struct tw_source *s, int pid)
+{
+	char path[PATH_MAX];
+	uint64_t ns;
+	size_t c;
+	char *link;
+	int i;
+
+	if (!s->uprobes || strcmp(s->probe_kind, "libc uprobes") || s->nr_probed >= MAX_LIBCS)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	link = tw_readlink(path);
+	if (!link)
+		return 0;	/* gone already */
+	ns = strtoull(strchrnul(link, '[') + 1, NULL, 10);
+	free(link);
+	for (i = 0; i < s->nr_seen_ns; i++)
+		if (s->seen_ns[i] == ns)
+			return 0;
+	if (s->nr_seen_ns < MAX_SEEN_NS) {
+		uint64_t *n = tw_realloc(s->seen_ns, (s->nr_seen_ns + 1) * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		s->seen_ns = n;
+		s->seen_ns[s->nr_seen_ns++] = ns;
+	}
+	for (c = 0; c < TW_ARRAY_SIZE(root_libcs); c++) {
+		struct stat st;
+		int ret;
+
+		snprintf(path, sizeof(path), "/proc/%d/root%s", pid, root_libcs[c]);
+		if (stat(path, &st) || !S_ISREG(st.st_mode))
+			continue;
+		for (i = 0; i < s->nr_probed; i++)
+			if (s->probed[i].dev == st.st_dev && s->probed[i].ino == st.st_ino)
+				return 0;	/* the same file as one probed already */
+		/* The kernel resolves the path to its inode now: it stays valid after pid exits. */
+		ret = tw_uprobes_add_libc(s->uprobes, path);
+		if (ret <= 0)
+			continue;
+		s->probed[s->nr_probed].dev = st.st_dev;
+		s->probed[s->nr_probed].ino = st.st_ino;
+		s->nr_probed++;
+		load_libc_formats(s, s->nr_probed - 1);
+		return 1;
+	}
+	return 0;
 }
 
 int tw_source_wait(struct tw_source *s, int timeout_ms)

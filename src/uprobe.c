@@ -46,7 +46,10 @@ static const struct probe_spec {
 struct tw_uprobes {
 	struct tracefs_instance *inst;
 	struct tracefs_dynevent **events;
-	int nr;
+	int nr, cap;
+	int nr_libcs;		/* libc files probed: the next one gets this index */
+	int max_args;
+	bool no_syscalls;
 	char group[64];
 };
 
@@ -149,6 +152,7 @@ static struct tw_uprobes *probes_new(struct tracefs_instance *inst, const char *
 		free(u);
 		return NULL;
 	}
+	u->cap = (int)max;
 	u->inst = inst;
 	snprintf(u->group, sizeof(u->group), "%s", group);
 	return u;
@@ -174,62 +178,98 @@ static int probes_add(struct tw_uprobes *u, struct tracefs_dynevent *ev, const c
 	return tracefs_event_enable(u->inst, u->group, name) < 0 ? -1 : 0;
 }
 
+/*
+ * Probe the functions of one libc file as events "<name>_<index>". Returns how many probes
+ * were made (0: none of the functions is there), or -errno; on error the probes made by this
+ * call stay in @u (the caller decides whether to abort all).
+ */
+static int add_libc(struct tw_uprobes *u, const char *libc, int index)
+{
+	int f, made = 0;
+
+	for (f = 0; f < TW_UPROBE_NR; f++) {
+		struct tw_buf args = { 0 };
+		struct tracefs_dynevent *ev;
+		char name[64];
+		uint64_t off;
+		int ret;
+
+		if (specs[f].no_syscalls_only && !u->no_syscalls)
+			continue;
+		ret = tw_elf_func_offset(libc, specs[f].symbol, &off);
+		if (ret) {
+			if (ret != -ENOENT)
+				tw_warn("uprobes: cannot read symbols of %s: %s", libc, strerror(-ret));
+			continue;
+		}
+		if (u->nr == u->cap) {
+			int cap = u->cap * 2;
+			struct tracefs_dynevent **n = tw_realloc(u->events, cap * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			u->events = n;
+			u->cap = cap;
+		}
+		if (fetchargs(f, u->max_args, &args))
+			return -ENOMEM;
+		snprintf(name, sizeof(name), "%s_%d", specs[f].name, index);
+		ev = specs[f].is_ret ? tracefs_uretprobe_alloc(u->group, name, libc, off, args.data) :
+				       tracefs_uprobe_alloc(u->group, name, libc, off, args.data);
+		tw_buf_release(&args);
+		if (!ev)
+			return -ENOMEM;
+		if (probes_add(u, ev, name)) {
+			tw_warn("uprobes: cannot set up a probe on %s:%s (%s)", libc, specs[f].symbol,
+				strerror(errno));
+			return -EIO;
+		}
+		made++;
+	}
+	return made;
+}
+
 struct tw_uprobes *tw_uprobes_create(struct tracefs_instance *inst, const char *group,
 				     const char *const *libcs, int nr_libcs, int max_args,
 				     bool no_syscalls)
 {
 	struct tw_uprobes *u;
-	int l, f;
+	int l;
 
 	if (!arg_regs[0]) {
 		tw_warn("uprobes: this CPU architecture is not supported; using /proc only");
 		return NULL;
 	}
-	u = probes_new(inst, group, (size_t)nr_libcs * TW_UPROBE_NR);
+	u = probes_new(inst, group, (size_t)(nr_libcs > 0 ? nr_libcs : 1) * TW_UPROBE_NR);
 	if (!u)
 		return NULL;
+	u->max_args = max_args;
+	u->no_syscalls = no_syscalls;
 	for (l = 0; l < nr_libcs; l++) {
-		for (f = 0; f < TW_UPROBE_NR; f++) {
-			struct tw_buf args = { 0 };
-			struct tracefs_dynevent *ev;
-			char name[64];
-			uint64_t off;
-			int ret;
-
-			if (specs[f].no_syscalls_only && !no_syscalls)
-				continue;
-			ret = tw_elf_func_offset(libcs[l], specs[f].symbol, &off);
-			if (ret) {
-				if (ret != -ENOENT)
-					tw_warn("uprobes: cannot read symbols of %s: %s", libcs[l],
-						strerror(-ret));
-				continue;
-			}
-			if (fetchargs(f, max_args, &args))
-				goto out_abort;
-			snprintf(name, sizeof(name), "%s_%d", specs[f].name, l);
-			ev = specs[f].is_ret ?
-				     tracefs_uretprobe_alloc(u->group, name, libcs[l], off, args.data) :
-				     tracefs_uprobe_alloc(u->group, name, libcs[l], off, args.data);
-			tw_buf_release(&args);
-			if (!ev)
-				goto out_abort;
-			if (probes_add(u, ev, name)) {
-				tw_warn("uprobes: cannot set up a probe on %s:%s (%s); using /proc only",
-					libcs[l], specs[f].symbol, strerror(errno));
-				goto out_abort;
-			}
+		if (add_libc(u, libcs[l], l) < 0) {
+			tw_warn("uprobes: using /proc only");
+			goto out_abort;
 		}
 	}
 	if (!u->nr) {
 		tw_warn("uprobes: no libc function found to probe; using /proc only");
 		goto out_abort;
 	}
+	u->nr_libcs = nr_libcs;
 	return u;
 
 out_abort:
 	probes_abort(u);
 	return NULL;
+}
+
+int tw_uprobes_add_libc(struct tw_uprobes *u, const char *libc)
+{
+	int ret = add_libc(u, libc, u->nr_libcs);
+
+	if (ret > 0)
+		u->nr_libcs++;
+	return ret;
 }
 
 /* argv elements read from user memory at the syscall's argv pointer field. */

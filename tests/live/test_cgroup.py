@@ -217,6 +217,59 @@ def podman_case(progdir):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def podman_libc_case():
+    """A container with its own libc (a copy: another inode): tracewatch probes it when the
+    container's first process shows up, so later execs inside get argv from the uprobe."""
+    if not shutil.which("podman") or not shutil.which("runc"):
+        check("podman libc container (podman/runc not installed)", False, "install podman runc")
+        return
+    progs = os.environ.get("TW_PROGS", "build/progs")
+    tmp = tempfile.mkdtemp(prefix="twpodlibc-")
+    common = ["podman", "--cgroup-manager=cgroupfs", "--events-backend=file", "--runtime", "runc"]
+    try:
+        rootfs = os.path.join(tmp, "rootfs")
+        for d in ("bin", "d", "usr/lib/x86_64-linux-gnu", "lib64"):
+            os.makedirs(os.path.join(rootfs, d))
+        bb = shutil.which("busybox") or "/bin/busybox"
+        shutil.copy(bb, os.path.join(rootfs, "bin", "busybox"))
+        for app in ("sh", "sleep", "true"):
+            os.symlink("busybox", os.path.join(rootfs, "bin", app))
+        shutil.copy("/usr/lib/x86_64-linux-gnu/libc.so.6",
+                    os.path.join(rootfs, "usr/lib/x86_64-linux-gnu/libc.so.6"))
+        shutil.copy("/lib64/ld-linux-x86-64.so.2", os.path.join(rootfs, "lib64"))
+        shutil.copy(os.path.join(progs, "exec_modes"), os.path.join(rootfs, "bin", "exec_modes"))
+        shutil.copy(bb, os.path.join(rootfs, "d", "twpodlibc-prog"))
+        tar = os.path.join(tmp, "rootfs.tar")
+        subprocess.run(["tar", "-C", rootfs, "-cf", tar, "."], check=True)
+        subprocess.run(common + ["import", tar, "localhost/twlibc:latest"], check=True,
+                       capture_output=True)
+        with Tracewatch() as tw:
+            cid = subprocess.run(
+                common + ["run", "-d", "--network=none", "--ulimit", "nofile=1024:1024",
+                          "--ulimit", "nproc=1024:1024", "localhost/twlibc:latest", "/bin/sh", "-c",
+                          "sleep 1; /bin/exec_modes plain /d ./twpodlibc-prog true 'a b'; sleep 1"],
+                check=True, capture_output=True, text=True).stdout.strip()
+            time.sleep(3.5)
+            recs = tw.stop()
+        subprocess.run(common + ["rm", "-f", cid], capture_output=True)
+        got = [r for r in recs if r["event"] == "exec" and r["filename"] == "./twpodlibc-prog"]
+        check("container libc: exec seen", len(got) == 1, f"{len(got)}")
+        if got:
+            check("container libc: argv captured by a uprobe on the container's own libc",
+                  got[0]["argv_source"] == "uprobe" and
+                  got[0]["argv"] == ["./twpodlibc-prog", "true", "a b"],
+                  f"{got[0]['argv_source']} {got[0]['argv']}")
+            check("container libc: the container id", got[0]["container_id"] == cid,
+                  f"{got[0]['container_id']} vs {cid}")
+            check("container libc: no path from host-side resolution of container strings",
+                  got[0]["path"] in (None, "/d/twpodlibc-prog") or
+                  got[0]["path"].endswith("/d/twpodlibc-prog"), f"{got[0]['path']}")
+    except subprocess.CalledProcessError as e:
+        check("podman libc container", False, f"{e.cmd}: {e.stderr}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     root = v2_root()
     if not root:
@@ -230,6 +283,7 @@ def main():
         filters(root, base, progdir, dirs)
         if os.environ.get("TW_SKIP_PODMAN") != "1":
             podman_case(progdir)
+            podman_libc_case()
     finally:
         rm_tree(os.path.join(root, base))
         shutil.rmtree(progdir, ignore_errors=True)
