@@ -152,6 +152,21 @@ def move_and_inherit(root, base, progdir, dirs):
           len(rc) == 1 and rc[0]["cgroup_id"] == ib and rc[0]["container_id"] == H64, f"{rc}")
 
 
+def clone_into_cgroup(root, base, progdir, dirs):
+    """clone3(CLONE_INTO_CGROUP): no attach event; the child's cgroup comes from /proc."""
+    progs = os.environ.get("TW_PROGS", "build/progs")
+    p = os.path.join(progdir, "twcg-cic")
+    shutil.copy("/bin/sleep", p)
+    target = dirs["crio-k8s"]
+    with Tracewatch() as tw:
+        subprocess.run([f"{progs}/exec_modes", "clone-into-cgroup", target, p, "0.5"], check=True)
+        recs = tw.stop()
+    got = execs_of(recs, "twcg-cic")
+    check("clone3(CLONE_INTO_CGROUP): the child's exec is in the target cgroup",
+          len(got) == 1 and got[0]["cgroup_id"] == os.stat(target).st_ino and
+          got[0]["container_id"] == H64B, f"{got}")
+
+
 def filters(root, base, progdir, dirs):
     ph, pc = os.path.join(progdir, "twcg-fhost"), os.path.join(progdir, "twcg-fctr")
     shutil.copy("/bin/true", ph)
@@ -280,6 +295,7 @@ def main():
     try:
         dirs = runtime_cases(root, base, progdir)
         move_and_inherit(root, base, progdir, dirs)
+        clone_into_cgroup(root, base, progdir, dirs)
         filters(root, base, progdir, dirs)
         if os.environ.get("TW_SKIP_PODMAN") != "1":
             podman_case(progdir)

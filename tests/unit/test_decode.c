@@ -217,6 +217,88 @@ static void test_chdir_string_format(void **state)
 	tep_free(tep);
 }
 
+/* A uprobe event as uprobe_events creates it: "__probe_ip", then the fetched fields. */
+static const char fmt_uchdir[] = "name: chdir_0\nID: 2001\nformat:\n" COMMON
+	"\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:__data_loc char[] path;\toffset:16;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"(%lx) path=\\\"%s\\\"\", REC->__probe_ip, __get_str(path)\n";
+
+static const char fmt_uexec[] = "name: execve_0\nID: 2002\nformat:\n" COMMON
+	"\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:__data_loc char[] fn;\toffset:16;\tsize:4;\tsigned:1;\n"
+	"\tfield:__data_loc char[] a0;\toffset:20;\tsize:4;\tsigned:1;\n"
+	"\tfield:u64 p0;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:__data_loc char[] a1;\toffset:32;\tsize:4;\tsigned:1;\n"
+	"\tfield:u64 p1;\toffset:36;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 p2;\toffset:44;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"x\"\n";
+
+/*
+ * Strings fetched by uprobes: a string the kernel could not read (page not present) has a
+ * data_loc length of 0 ("(fault)" in the text output): it is reported as a fault, never as "".
+ * argv ends at a NULL pointer; a non-NULL pointer past the last fetched one means truncated.
+ */
+static void test_uprobe_strings_and_faults(void **state)
+{
+	struct tep_handle *tep = make_tep(true, false);
+	struct tw_decoder *d;
+	uint8_t raw[96] = { 0 };
+	struct tw_event *ev;
+
+	assert_int_equal(tep_parse_event(tep, fmt_uchdir, strlen(fmt_uchdir), "tracewatch_1"), 0);
+	assert_int_equal(tep_parse_event(tep, fmt_uexec, strlen(fmt_uexec), "tracewatch_1"), 0);
+	d = tw_decoder_new(tep, "tracewatch_1");
+	assert_non_null(d);
+	assert_int_equal(tw_decoder_uprobe_count(d), 2);
+
+	put16(raw, 2001);
+	put32(raw + 4, 77);
+	put32(raw + 16, (uint32_t)(4 << 16 | 20));
+	memcpy(raw + 20, "sub", 4);
+	assert_int_equal(tw_decoder_decode(d, 0, 1, raw, 24, &ev), 1);
+	assert_int_equal(ev->type, TW_EV_UCHDIR);
+	assert_string_equal(ev->uchdir.path, "sub");
+	assert_false(ev->uchdir.eprobe);
+	tw_event_free(ev);
+	put32(raw + 16, (uint32_t)(0 << 16 | 20));	/* fault */
+	assert_int_equal(tw_decoder_decode(d, 0, 2, raw, 24, &ev), 1);
+	assert_null(ev->uchdir.path);
+	tw_event_free(ev);
+
+	memset(raw, 0, sizeof(raw));
+	put16(raw, 2002);
+	put32(raw + 4, 78);
+	put32(raw + 16, (uint32_t)(3 << 16 | 52));	/* fn "./x" */
+	memcpy(raw + 52, "./x", 3);
+	put32(raw + 20, (uint32_t)(4 << 16 | 56));	/* a0 "./x" */
+	memcpy(raw + 56, "./x", 4);
+	put64(raw + 24, 0x1000);
+	put32(raw + 32, (uint32_t)(4 << 16 | 60));	/* a1 "a b" */
+	memcpy(raw + 60, "a b", 4);
+	put64(raw + 36, 0x2000);
+	put64(raw + 44, 0);				/* argv[2] == NULL: the end */
+	assert_int_equal(tw_decoder_decode(d, 1, 3, raw, 64, &ev), 1);
+	assert_int_equal(ev->type, TW_EV_UEXEC);
+	assert_int_equal(ev->uexec.argc, 2);
+	assert_int_equal(ev->uexec.argv_len, 8);
+	assert_memory_equal(ev->uexec.argv, "./x\0a b\0", 8);
+	assert_false(ev->uexec.argv_fault);
+	assert_false(ev->uexec.argv_truncated);
+	tw_event_free(ev);
+
+	put64(raw + 44, 0x3000);			/* more arguments than fetched */
+	assert_int_equal(tw_decoder_decode(d, 1, 4, raw, 64, &ev), 1);
+	assert_true(ev->uexec.argv_truncated);
+	tw_event_free(ev);
+
+	put32(raw + 32, (uint32_t)(0 << 16 | 60));	/* argv[1] could not be read */
+	assert_int_equal(tw_decoder_decode(d, 1, 5, raw, 64, &ev), 1);
+	assert_true(ev->uexec.argv_fault);
+	tw_event_free(ev);
+	tw_decoder_free(d);
+	tep_free(tep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_newtask_exit_chdir),
 		cmocka_unit_test(test_missing_required_event),
 		cmocka_unit_test(test_chdir_string_format),
+		cmocka_unit_test(test_uprobe_strings_and_faults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

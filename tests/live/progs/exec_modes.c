@@ -2,6 +2,8 @@
 /* exec_modes.c - run a program the hard ways: chdir/fchdir + execve, posix_spawn, execveat, fexecve, threads. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -60,6 +62,7 @@ static void *exec_thread(void *unused)
  *   fexecve            fexecve(open(DIR/PROG))
  *   thread-chdir-fork  thread 1 chdir(DIR); then thread 2 forks, the child execve(PROG)
  *   thread-exec        chdir(DIR) unless "-"; a second thread execve(PROG)
+ *   clone-into-cgroup  clone3(CLONE_INTO_CGROUP, cgroup directory DIR); the child execve(PROG)
  * PROG's argv is PROG ARG...
  */
 int main(int argc, char **argv)
@@ -127,6 +130,26 @@ int main(int argc, char **argv)
 		pthread_create(&t, NULL, exec_thread, NULL);
 		pthread_join(t, NULL);
 		return 1;
+	} else if (!strcmp(mode, "clone-into-cgroup")) {
+		struct clone_args ca = { 0 };
+		int cfd = open(dir, O_RDONLY | O_DIRECTORY);
+		pid_t pid;
+		int status;
+
+		if (cfd < 0)
+			die("open cgroup");
+		ca.flags = CLONE_INTO_CGROUP;
+		ca.exit_signal = SIGCHLD;
+		ca.cgroup = cfd;
+		pid = syscall(SYS_clone3, &ca, sizeof(ca));
+		if (pid < 0)
+			die("clone3");
+		if (pid == 0) {
+			execve(prog, args, environ);
+			_exit(127);
+		}
+		waitpid(pid, &status, 0);
+		return 0;
 	}
 	fprintf(stderr, "exec_modes: unknown mode %s\n", mode);
 	return 2;
