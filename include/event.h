@@ -22,6 +22,8 @@ enum tw_event_type {
 	TW_EV_UCHDIR,	/* uprobe on libc chdir(): the path string, read at the call */
 	TW_EV_UEXEC,	/* uprobe on libc execve/execveat/fexecve: filename and argv */
 	TW_EV_LOST,	/* events lost by the kernel ring buffer before this point */
+	TW_EV_NS_ENTER,	/* syscalls:sys_enter_unshare / sys_enter_setns: flags */
+	TW_EV_NS_EXIT,	/* syscalls:sys_exit_unshare / sys_exit_setns: ret */
 	TW_EV_NR,
 };
 
@@ -106,6 +108,11 @@ struct tw_event {
 		struct {
 			uint64_t count;	/* events lost; 0 if the kernel could not say how many */
 		} lost;
+		struct {
+			bool setns;	/* setns(2), else unshare(2) */
+			uint64_t flags;	/* unshare_flags / setns nstype (0: any) */
+			long ret;	/* exit only */
+		} ns;
 	};
 	struct tw_probe probe;
 	struct tw_event *next;	/* queue link, owned by whoever holds the event */

@@ -71,14 +71,23 @@ struct tw_proc_task {
 	const char *cgroup;	/* v2 cgroup path, NULL unknown */
 	uint64_t cgroup_id;	/* 0 unknown */
 	int root;		/* as struct tw_probe's root */
+	/*
+	 * Which task shares this one's fs_struct (cwd): the tid of one reported earlier, -1
+	 * none (its own, even for a thread that unshare(CLONE_FS)d), 0 unknown (no kcmp(2)):
+	 * then a thread is taken to share its leader's, a process to have its own.
+	 */
+	int fs_owner;
 	uint64_t t_start;	/* CLOCK_MONOTONIC before the cwd read */
 	uint64_t t_read;	/* and after it */
 };
 
 /*
- * Walk every thread of every process in /proc (@proc_dir, normally "/proc"), calling @cb for
- * each; cgroups are read when @v2_root (tw_cgroup_v2_root()) is not NULL. Tasks that vanish during the walk are skipped. Stops at the first non-zero return of
- * @cb and returns it; returns 0 after a full walk, or -errno when @proc_dir can't be opened.
+ * Walk every thread of every process in /proc (@proc_dir, normally "/proc"), then call @cb for
+ * each in walk order (tasks sharing an fs_struct point at the first of them, see fs_owner);
+ * cgroups are read when @v2_root (tw_cgroup_v2_root()) is not NULL. Tasks that vanish during
+ * the walk are reported with what could be read. Stops at the first non-zero return of @cb
+ * and returns it; returns 0 after a full walk, -ENOMEM, or -errno when @proc_dir can't be
+ * opened.
  */
 int tw_probe_snapshot(const char *proc_dir, const char *v2_root,
 		      int (*cb)(const struct tw_proc_task *t, void *ctx), void *ctx);

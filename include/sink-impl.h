@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* sink-impl.h - what the sink formats share: the sink object, column list, helpers. Private to sink*.c. */
+/* sink-impl.h - what the sink formats share: the sink object, ops table, columns. Private to sink*.c. */
 #ifndef TW_SINK_IMPL_H
 #define TW_SINK_IMPL_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "record.h"
@@ -11,42 +13,83 @@
 
 struct tw_sink;
 
+/* One output format. tw_sink_write() resets s->line, calls format(), then writes s->line. */
 struct tw_sink_ops {
-	int (*begin)(struct tw_sink *s);	/* header, if any */
-	int (*write)(struct tw_sink *s, const struct tw_record *rec);
+	/* Header into s->line (written by tw_sink_new()); NULL when the format has none. */
+	int (*header)(struct tw_sink *s);
+	/* One record as one complete line into s->line. 0 or -ENOMEM; nothing is written on error. */
+	int (*format)(struct tw_sink *s, const struct tw_record *rec);
 };
+
+/* Length of "YYYY-MM-DDTHH:MM:SS", the part of a timestamp that tw_sink_timestamp() caches. */
+#define TW_SINK_TS_SEC_LEN 19
+/* Room for "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" and its NUL. */
+#define TW_SINK_TS_SIZE 32
 
 struct tw_sink {
 	const struct tw_sink_ops *ops;
-	FILE *out;
+	FILE *out;			/* borrowed */
 	int64_t realtime_offset_ns;
-	struct tw_buf line;	/* one output line, reused */
-	struct tw_buf field;	/* one escaped field, reused */
-	int error;		/* first error, sticky */
+	struct tw_buf line;		/* the line being built, reused for every record */
+	struct tw_buf field;		/* scratch for one escaped value, reused */
+	int error;			/* first write error (-EIO), sticky */
+	/* Records come in bursts within one second: format the date and time once per second. */
+	bool ts_cached;
+	int64_t ts_sec;
+	char ts_sec_text[TW_SINK_TS_SEC_LEN + 1];
 };
 
-/* The columns of every record, in output order (CSV header = JSON keys). */
+/* The columns of every record, in output order (CSV header = JSON keys); lost, cpu last. */
 enum tw_column {
-	TW_COL_TIMESTAMP, TW_COL_TS_NS, TW_COL_EVENT, TW_COL_PID, TW_COL_TID, TW_COL_PPID,
-	TW_COL_UID, TW_COL_COMM, TW_COL_FILENAME, TW_COL_PATH, TW_COL_EXE, TW_COL_CWD,
-	TW_COL_ARGV, TW_COL_CGROUP_ID, TW_COL_CGROUP_PATH, TW_COL_CONTAINER_ID,
-	TW_COL_CONTAINER_RUNTIME, TW_COL_POD_UID, TW_COL_PATH_SOURCE, TW_COL_CWD_SOURCE,
-	TW_COL_ARGV_SOURCE, TW_COL_ERROR, TW_COL_LOST, TW_COL_CPU, TW_COL_NR,
+	TW_COL_TIMESTAMP,
+	TW_COL_TS_NS,
+	TW_COL_EVENT,
+	TW_COL_PID,
+	TW_COL_TID,
+	TW_COL_PPID,
+	TW_COL_UID,
+	TW_COL_COMM,
+	TW_COL_FILENAME,
+	TW_COL_PATH,
+	TW_COL_EXE,
+	TW_COL_CWD,
+	TW_COL_ARGV,
+	TW_COL_CGROUP_ID,
+	TW_COL_CGROUP_PATH,
+	TW_COL_CONTAINER_ID,
+	TW_COL_CONTAINER_RUNTIME,
+	TW_COL_POD_UID,
+	TW_COL_PATH_SOURCE,
+	TW_COL_CWD_SOURCE,
+	TW_COL_ARGV_SOURCE,
+	TW_COL_ERROR,
+	TW_COL_LOST,
+	TW_COL_CPU,
+	TW_COL_NR,
 };
 
-extern const char *const tw_column_names[TW_COL_NR];
+enum tw_column_kind {
+	TW_KIND_STRING,		/* tw_sink_column_string(); NULL = unknown */
+	TW_KIND_NUMBER,		/* tw_sink_column_number(); 0 length = unknown */
+	TW_KIND_TIMESTAMP,	/* tw_sink_timestamp() of ts_ns */
+	TW_KIND_ARGV,		/* rec->argv, argv_len; NULL = unknown */
+};
 
-/*
- * The raw (unescaped) text of a string column of @rec, or NULL when unknown or not a string
- * column. Numbers are formatted by the sinks themselves.
- */
+struct tw_column_info {
+	const char *name;	/* CSV header name = JSON key */
+	enum tw_column_kind kind;
+	bool lost_only;		/* only meaningful on TW_REC_LOST records */
+};
+
+extern const struct tw_column_info tw_columns[TW_COL_NR];
+
+/* Room for the decimal text of any 64-bit integer, sign and NUL included. */
+#define TW_SINK_NUM_SIZE 24
+
 const char *tw_sink_column_string(const struct tw_record *rec, enum tw_column col);
-
-/* RFC 3339 UTC with nanoseconds into @buf (at least 40 bytes). */
-void tw_sink_timestamp(const struct tw_sink *s, uint64_t ts_ns, char *buf, size_t size);
-
-/* Write s->line to the stream. Returns 0 or -EIO (sticky in s->error). */
-int tw_sink_put_line(struct tw_sink *s);
+size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
+			     char buf[TW_SINK_NUM_SIZE]);
+size_t tw_sink_timestamp(struct tw_sink *s, uint64_t ts_ns, char buf[TW_SINK_TS_SIZE]);
 
 extern const struct tw_sink_ops tw_sink_csv_ops;
 extern const struct tw_sink_ops tw_sink_json_ops;

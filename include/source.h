@@ -29,7 +29,10 @@ struct tw_source_opts {
 struct tw_source_handler {
 	/* One raw event (borrowed: valid during the call). Non-zero stops the drain. */
 	int (*event)(int cpu, uint64_t ts, const void *data, int size, void *ctx);
-	/* The kernel overwrote @count events (-1: an unknown number) before @ts on @cpu. */
+	/*
+	 * The kernel overwrote @count events before @ts on @cpu (from the page header, else the
+	 * growth of the CPU's overrun counter; 0: how many is unknown).
+	 */
 	int (*lost)(int cpu, uint64_t ts, long long count, void *ctx);
 	/* @cpu has been read empty; everything it will deliver later has ts >= @t. */
 	void (*drained)(int cpu, uint64_t t, void *ctx);

@@ -30,6 +30,10 @@ enum tw_uprobe_func {
 	TW_UPROBE_EXECVE_RET,	/* returns only when the exec failed */
 	TW_UPROBE_EXECVEAT_RET,
 	TW_UPROBE_FEXECVE_RET,
+	TW_UPROBE_UNSHARE,	/* entry: flags (a thread's own cwd after CLONE_FS) */
+	TW_UPROBE_UNSHARE_RET,
+	TW_UPROBE_SETNS,	/* entry: nstype (a mount namespace moves the cwd) */
+	TW_UPROBE_SETNS_RET,
 	TW_UPROBE_NR,
 };
 

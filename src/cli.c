@@ -67,16 +67,19 @@ void tw_cli_usage(FILE *f)
 	      f);
 }
 
-static int parse_number(const char *opt, const char *arg, double min, double max, double *out)
+/* A number in [@min, @max] (a whole one when @whole); NaN and trailing text are refused. */
+static int parse_number(const char *opt, const char *arg, double min, double max, bool whole,
+			double *out)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(arg, &end);
-	if (errno || end == arg || *end || v < min || v > max) {
-		fprintf(stderr, "tracewatch: invalid value '%s' for %s (expected a number from %g to %g)\n",
-			arg, opt, min, max);
+	if (errno || end == arg || *end || !(v >= min && v <= max) || (whole && v != (long long)v)) {
+		fprintf(stderr, "tracewatch: invalid value '%s' for %s (expected %s from %.15g to "
+				"%.15g)\n",
+			arg, opt, whole ? "a whole number" : "a number", min, max);
 		return -EINVAL;
 	}
 	*out = v;
@@ -130,7 +133,7 @@ int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o)
 			o->output = optarg;
 			break;
 		case 'd':
-			if (parse_number("--duration", optarg, 0.001, 1e9, &o->duration))
+			if (parse_number("--duration", optarg, 0.001, 1e9, false, &o->duration))
 				return -EINVAL;
 			break;
 		case 'e':
@@ -145,12 +148,12 @@ int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o)
 			}
 			break;
 		case 'b':
-			if (parse_number("--buffer-size", optarg, 64, 4 * 1024 * 1024, &v))
+			if (parse_number("--buffer-size", optarg, 64, 4 * 1024 * 1024, true, &v))
 				return -EINVAL;
 			o->buffer_kb = (size_t)v;
 			break;
 		case OPT_POLL_MS:
-			if (parse_number("--poll-ms", optarg, 1, 10000, &v))
+			if (parse_number("--poll-ms", optarg, 1, 10000, true, &v))
 				return -EINVAL;
 			o->poll_ms = (unsigned int)v;
 			break;
@@ -172,7 +175,7 @@ int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o)
 			o->filter.containers_only = true;
 			break;
 		case OPT_MAX_ARGS:
-			if (parse_number("--max-args", optarg, 1, TW_UPROBE_MAX_ARGS, &v))
+			if (parse_number("--max-args", optarg, 1, TW_UPROBE_MAX_ARGS, true, &v))
 				return -EINVAL;
 			o->max_args = (int)v;
 			break;

@@ -22,6 +22,10 @@ enum kind {
 	K_CGROUP,
 	K_EXIT_EXECVE,
 	K_UPROBE,
+	K_ENTER_UNSHARE,
+	K_ENTER_SETNS,
+	K_EXIT_UNSHARE,
+	K_EXIT_SETNS,
 	K_NR,
 };
 
@@ -43,6 +47,7 @@ struct uprobe_layout {
 	struct field str;		/* chdir path / exec filename */
 	struct field fd;		/* execveat dirfd / fexecve fd / fchdir fd */
 	struct field ret;		/* return probes */
+	struct field flags;		/* unshare flags / setns nstype */
 	int nargs;
 	struct field a[TW_UPROBE_MAX_ARGS];
 	struct field p[TW_UPROBE_MAX_ARGS + 1];
@@ -65,6 +70,7 @@ struct tw_decoder {
 	struct field fchdir_fd;
 	struct field chdir_ret, fchdir_ret;
 	struct field cg_root, cg_id, cg_pid, cg_path;
+	struct field unshare_flags, setns_flags, unshare_ret, setns_ret;
 	int min_size[K_NR];		/* smallest payload holding every fixed field used */
 };
 
@@ -83,6 +89,11 @@ static const struct tw_event_spec specs[] = {
 	{ "syscalls", "sys_exit_execveat", false, K_EXIT_EXECVE },
 	{ "cgroup", "cgroup_attach_task", false, K_CGROUP },
 	{ "cgroup", "cgroup_transfer_tasks", false, K_CGROUP },
+	/* unshare(CLONE_FS) gives a task a cwd of its own; setns() to a mount ns changes it. */
+	{ "syscalls", "sys_enter_unshare", false, K_ENTER_UNSHARE },
+	{ "syscalls", "sys_exit_unshare", false, K_EXIT_UNSHARE },
+	{ "syscalls", "sys_enter_setns", false, K_ENTER_SETNS },
+	{ "syscalls", "sys_exit_setns", false, K_EXIT_SETNS },
 	{ NULL, NULL, false, K_NONE },
 };
 
@@ -164,6 +175,7 @@ static int find_uprobes(struct tw_decoder *d, const char *group)
 			get_field(ev, f == TW_UPROBE_CHDIR ? "path" : "fn", false, &lay->str);
 			get_field(ev, f == TW_UPROBE_EXECVEAT ? "dirfd" : "fd", false, &lay->fd);
 			get_field(ev, "ret", false, &lay->ret);
+			get_field(ev, "flags", false, &lay->flags);
 			for (k = 0; k < TW_UPROBE_MAX_ARGS; k++) {
 				char an[16], pn[16];
 
@@ -182,12 +194,13 @@ static int find_uprobes(struct tw_decoder *d, const char *group)
 				get_field(ev, pn, false, &lay->p[k]);
 			}
 			{
-				const struct field *fs[2 * TW_UPROBE_MAX_ARGS + 4];
+				const struct field *fs[2 * TW_UPROBE_MAX_ARGS + 5];
 				int nf = 0;
 
 				fs[nf++] = &lay->str;
 				fs[nf++] = &lay->fd;
 				fs[nf++] = &lay->ret;
+				fs[nf++] = &lay->flags;
 				for (k = 0; k < lay->nargs; k++) {
 					fs[nf++] = &lay->a[k];
 					fs[nf++] = &lay->p[k];
@@ -270,6 +283,22 @@ struct tw_decoder *tw_decoder_new(struct tep_handle *tep, const char *uprobe_gro
 			if (get_field(ev, "ret", true, &d->exec_ret))
 				goto out_free;
 			break;
+		case K_ENTER_UNSHARE:
+			if (get_field(ev, "unshare_flags", true, &d->unshare_flags))
+				goto out_free;
+			break;
+		case K_ENTER_SETNS:
+			if (get_field(ev, "flags", true, &d->setns_flags))
+				goto out_free;
+			break;
+		case K_EXIT_UNSHARE:
+			if (get_field(ev, "ret", true, &d->unshare_ret))
+				goto out_free;
+			break;
+		case K_EXIT_SETNS:
+			if (get_field(ev, "ret", true, &d->setns_ret))
+				goto out_free;
+			break;
 		case K_CGROUP:
 			if (get_field(ev, "dst_root", true, &d->cg_root) ||
 			    get_field(ev, "dst_id", true, &d->cg_id) ||
@@ -299,6 +328,10 @@ struct tw_decoder *tw_decoder_new(struct tep_handle *tep, const char *uprobe_gro
 		d->min_size[K_EXIT_CHDIR] = d->chdir_ret.offset + d->chdir_ret.size;
 		d->min_size[K_EXIT_FCHDIR] = d->fchdir_ret.offset + d->fchdir_ret.size;
 		d->min_size[K_EXIT_EXECVE] = d->exec_ret.offset + d->exec_ret.size;
+		d->min_size[K_ENTER_UNSHARE] = d->unshare_flags.offset + d->unshare_flags.size;
+		d->min_size[K_ENTER_SETNS] = d->setns_flags.offset + d->setns_flags.size;
+		d->min_size[K_EXIT_UNSHARE] = d->unshare_ret.offset + d->unshare_ret.size;
+		d->min_size[K_EXIT_SETNS] = d->setns_ret.offset + d->setns_ret.size;
 	}
 	if (uprobe_group && find_uprobes(d, uprobe_group))
 		goto out_free;
@@ -411,6 +444,12 @@ static enum tw_event_type uprobe_event_type(int func)
 	case TW_UPROBE_EXECVEAT_RET:
 	case TW_UPROBE_FEXECVE_RET:
 		return TW_EV_EXEC_FAIL;
+	case TW_UPROBE_UNSHARE:
+	case TW_UPROBE_SETNS:
+		return TW_EV_NS_ENTER;
+	case TW_UPROBE_UNSHARE_RET:
+	case TW_UPROBE_SETNS_RET:
+		return TW_EV_NS_EXIT;
 	default:
 		return TW_EV_UEXEC;
 	}
@@ -438,6 +477,14 @@ static int decode_uprobe(const struct tw_decoder *d, const struct uprobe_layout 
 	case TW_EV_EXEC_FAIL:
 		/* libc returns -1 and keeps the errno in user space: the reason is unknown here. */
 		ev->exec_fail.ret = 0;
+		return 0;
+	case TW_EV_NS_ENTER:
+		ev->ns.setns = lay->func == TW_UPROBE_SETNS;
+		ev->ns.flags = (uint64_t)read_num(d, &lay->flags, data);
+		return 0;
+	case TW_EV_NS_EXIT:
+		ev->ns.setns = lay->func == TW_UPROBE_SETNS_RET;
+		ev->ns.ret = (long)read_num(d, &lay->ret, data);
 		return 0;
 	default:
 		break;
@@ -581,6 +628,23 @@ int tw_decoder_decode(struct tw_decoder *d, int cpu, uint64_t ts, const void *ra
 			goto out_nomem;
 		break;
 	}
+	case K_ENTER_UNSHARE:
+	case K_ENTER_SETNS:
+		ev = tw_event_new(TW_EV_NS_ENTER);
+		if (!ev)
+			return -ENOMEM;
+		ev->ns.setns = k == K_ENTER_SETNS;
+		ev->ns.flags = (uint64_t)read_num(d, ev->ns.setns ? &d->setns_flags :
+								   &d->unshare_flags, data);
+		break;
+	case K_EXIT_UNSHARE:
+	case K_EXIT_SETNS:
+		ev = tw_event_new(TW_EV_NS_EXIT);
+		if (!ev)
+			return -ENOMEM;
+		ev->ns.setns = k == K_EXIT_SETNS;
+		ev->ns.ret = (long)read_num(d, ev->ns.setns ? &d->setns_ret : &d->unshare_ret, data);
+		break;
 	case K_CGROUP:
 		ev = tw_event_new(TW_EV_CGROUP);
 		if (!ev)

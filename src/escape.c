@@ -7,18 +7,49 @@
 
 #include "escape.h"
 
-static const char hex[] = "0123456789abcdef";
+static const char hex_lower[] = "0123456789abcdef";
+static const char hex_upper[] = "0123456789ABCDEF";
 
-/* Length of the valid UTF-8 sequence at @s (at most @n bytes) and its code point; 0 if invalid. */
-static int utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+/*
+ * Bytes that stand for themselves: printable ASCII but the backslash, which is the escape
+ * character and so must itself be escaped for the rule to be reversible.
+ */
+static const bool plain[256] = {
+	[0x20 ... 0x5b] = true,
+	[0x5d ... 0x7e] = true,	/* 0x5c is the backslash */
+};
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/*
+ * Whether all 8 bytes of @w are plain, tested all at once (the "has less / has more / has
+ * zero byte" tricks from Bit Twiddling Hacks; each is exact about whether some byte
+ * matches, which is all this needs). Most names are plain ASCII: the scan then costs about
+ * one instruction per byte instead of a table lookup and a branch for each.
+ */
+static inline bool word_plain(uint64_t w)
+{
+	uint64_t bs = w ^ (ONES * '\\');
+	uint64_t low = (w - ONES * 0x20) & ~w;		/* some byte < 0x20 */
+	uint64_t high = (w + ONES * (0x7f - 0x7e)) | w;	/* some byte > 0x7e */
+	uint64_t back = (bs - ONES) & ~bs;		/* some byte == '\\' */
+
+	return !((low | high | back) & HIGHS);
+}
+
+/*
+ * Length of the valid UTF-8 sequence of two or more bytes at @s (at most @n bytes) and its
+ * code point in @cp; 0 when the bytes are not one (ASCII, stray continuation, overlong form,
+ * surrogate, beyond U+10FFFF, cut short). Follows RFC 3629 / Unicode table 3-7 exactly, so
+ * what passes is what any strict decoder (Python, JSON parsers, terminals) accepts.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t c = s[0];
-	int len, i;
+	size_t len, i;
 
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
+	if (c >= 0xc2 && c <= 0xdf) {
 		len = 2;
 		c &= 0x1f;
 	} else if (c >= 0xe0 && c <= 0xef) {
@@ -30,14 +61,13 @@ static int utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 	} else {
 		return 0;
 	}
-	if ((size_t)len > n)
+	if (len > n)
 		return 0;
 	for (i = 1; i < len; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 		c = (c << 6) | (s[i] & 0x3f);
 	}
-	/* overlong, surrogates, beyond U+10FFFF */
 	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
 	    (c >= 0xd800 && c <= 0xdfff))
 		return 0;
@@ -45,134 +75,266 @@ static int utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+/*
+ * Code points that are valid but invisible and change how the rest of the line is shown:
+ * C1 controls (terminals act on U+009B CSI like ESC [), the bidi marks and embeddings /
+ * overrides / isolates ("Trojan Source", CVE-2021-42574: "evil\u{202E}txt.exe" displays as
+ * "evilexe.txt"), and the Unicode line / paragraph separators.
+ */
 static bool invisible_control(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f || cp == 0x2028 ||
-	       cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-static bool plain_ascii(unsigned char c)
+/* The escape of the single byte @c, which is not plain (see plain[]). Returns its length. */
+static size_t escape_byte(unsigned char c, char esc[4])
 {
-	return c >= 0x20 && c < 0x7f && c != '\\';
+	esc[0] = '\\';
+	switch (c) {
+	case '\\':
+		esc[1] = '\\';
+		return 2;
+	case '\n':
+		esc[1] = 'n';
+		return 2;
+	case '\t':
+		esc[1] = 't';
+		return 2;
+	case '\r':
+		esc[1] = 'r';
+		return 2;
+	default:
+		esc[1] = 'x';
+		esc[2] = hex_lower[c >> 4];
+		esc[3] = hex_lower[c & 15];
+		return 4;
+	}
 }
 
+/*
+ * tw_buf_append() with the common case inline: names are short and the buffer is reused, so
+ * it nearly always has room already. Keeps the buffer's invariant (NUL after the data).
+ */
+static inline int append(struct tw_buf *b, const void *p, size_t n)
+{
+	if (b->len + n < b->cap) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return tw_buf_append(b, p, n);
+}
+
+/* Put @b back to its first @len bytes after a failed append, so a failure changes nothing. */
+static void truncate_buf(struct tw_buf *b, size_t len)
+{
+	b->len = len;
+	if (b->data)
+		b->data[len] = '\0';
+}
+
+/**
+ * tw_escape() - append the escaped form of a byte string
+ * @out: buffer to append to
+ * @str: the bytes (any value, NUL included; not NUL-terminated)
+ * @len: number of bytes at @str
+ *
+ * Applies the rule of escape.h. Runs of bytes that pass unchanged (printable ASCII and valid
+ * printable UTF-8) are copied with one append, so plain names cost one scan and one memcpy.
+ * @out is NUL-terminated and non-NULL afterwards, even for @len 0.
+ *
+ * Return: 0, or -ENOMEM with @out unchanged.
+ */
 int tw_escape(struct tw_buf *out, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	size_t start = out->len;
 	size_t i = 0;
 
 	while (i < len) {
-		size_t run = i;
-		uint32_t cp;
-		int n;
+		size_t run = i, n = 0;
+		uint32_t cp = 0;
+		char esc[16];
+		size_t elen;
 
-		/* Fast path: copy a run of printable ASCII in one append. */
-		while (run < len && plain_ascii(s[run]))
-			run++;
-		if (run > i) {
-			if (tw_buf_append(out, s + i, run - i))
-				return -ENOMEM;
-			i = run;
-			continue;
-		}
-		n = utf8_seq(s + i, len - i, &cp);
-		if (n == 1) {
-			char esc[4] = { '\\', 0, 0, 0 };
-			int elen = 2;
+		for (;;) {
+			uint64_t w;
 
-			switch (cp) {
-			case '\\':
-				esc[1] = '\\';
-				break;
-			case '\n':
-				esc[1] = 'n';
-				break;
-			case '\t':
-				esc[1] = 't';
-				break;
-			case '\r':
-				esc[1] = 'r';
-				break;
-			default:
-				esc[1] = 'x';
-				esc[2] = hex[cp >> 4];
-				esc[3] = hex[cp & 15];
-				elen = 4;
+			while (len - run >= 8) {
+				memcpy(&w, s + run, 8);	/* unaligned load, one instruction */
+				if (!word_plain(w))
+					break;
+				run += 8;
 			}
-			if (tw_buf_append(out, esc, elen))
-				return -ENOMEM;
-		} else if (n == 0) {
-			char esc[4] = { '\\', 'x', hex[s[i] >> 4], hex[s[i] & 15] };
-
-			if (tw_buf_append(out, esc, 4))
-				return -ENOMEM;
-			n = 1;
-		} else if (invisible_control(cp)) {
-			if (tw_buf_printf(out, "\\u{%04X}", (unsigned int)cp))
-				return -ENOMEM;
-		} else if (tw_buf_append(out, s + i, n)) {
-			return -ENOMEM;
+			/* The last < 8 bytes: test the word that ends with them (it may overlap). */
+			if (run < len && len >= 8 && len - run < 8) {
+				memcpy(&w, s + len - 8, 8);
+				if (word_plain(w))
+					run = len;
+			}
+			while (run < len && plain[s[run]])
+				run++;
+			if (run == len || s[run] < 0x80)
+				break;
+			n = utf8_seq(s + run, len - run, &cp);
+			if (!n || invisible_control(cp))
+				break;
+			run += n;
+			n = 0;
 		}
-		i += n;
+		if (run > i && append(out, s + i, run - i))
+			goto out_nomem;
+		i = run;
+		if (i == len)
+			break;
+		if (n) {
+			/* A valid sequence for an invisible control: "\u{XXXX}". */
+			memcpy(esc, "\\u{", 3);
+			esc[3] = hex_upper[(cp >> 12) & 15];
+			esc[4] = hex_upper[(cp >> 8) & 15];
+			esc[5] = hex_upper[(cp >> 4) & 15];
+			esc[6] = hex_upper[cp & 15];
+			esc[7] = '}';
+			elen = 8;
+			i += n;
+		} else {
+			/* A control byte, the backslash, or a byte of no valid sequence. */
+			elen = escape_byte(s[i], esc);
+			i++;
+		}
+		if (append(out, esc, elen))
+			goto out_nomem;
 	}
-	/* Make sure an empty result is still a valid (empty) string. */
-	return tw_buf_append(out, "", 0);
+	/* An empty result must still be a valid (empty) string, not a NULL pointer. */
+	if (!out->data && tw_buf_append(out, "", 0))
+		goto out_nomem;
+	return 0;
+
+out_nomem:
+	truncate_buf(out, start);
+	return -ENOMEM;
 }
 
+/* Bytes the shell reads as themselves: [A-Za-z0-9_@%+=:,./-]. All are plain bytes too. */
+static const bool shell_safe_byte[256] = {
+	['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true,
+	['_'] = true,	      ['@'] = true,	    ['%'] = true,
+	['+'] = true,	      ['='] = true,	    [':'] = true,
+	[','] = true,	      ['.'] = true,	    ['/'] = true,
+	['-'] = true,
+};
+
+/* True when the shell reads the (escaped) argument @s as itself without quotes. */
 static bool shell_safe(const char *s, size_t n)
 {
 	size_t i;
 
 	if (!n)
 		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '@' || c == '%' || c == '+' || c == '=' || c == ':' ||
-		      c == ',' || c == '.' || c == '/' || c == '-'))
+	for (i = 0; i < n; i++)
+		if (!shell_safe_byte[(unsigned char)s[i]])
 			return false;
-	}
 	return true;
 }
 
+/*
+ * True when @argv is non-empty words of shell-safe bytes separated (and perhaps ended) by
+ * single NULs, as most command lines are: then escaping and quoting change nothing and the
+ * output is the vector itself with spaces for NULs.
+ */
+static bool argv_all_safe(const unsigned char *a, size_t len)
+{
+	size_t i;
+
+	if (!len || !shell_safe_byte[a[0]])
+		return false;
+	for (i = 1; i < len; i++)
+		if (!shell_safe_byte[a[i]] && (a[i] || !a[i - 1]))
+			return false;
+	return true;
+}
+
+/*
+ * Wrap the last @n bytes of @out in single quotes, writing ' as '\'' (POSIX sh). Done in
+ * place, back to front, so that quoting needs no second buffer.
+ */
+static int shell_quote_tail(struct tw_buf *out, size_t n)
+{
+	size_t start = out->len - n, quotes = 0, extra, i;
+	char *src, *dst;
+
+	for (i = start; i < out->len; i++)
+		quotes += out->data[i] == '\'';
+	extra = 2 + 3 * quotes;
+	for (i = 0; i < extra; i++)
+		if (tw_buf_putc(out, '\''))
+			return -ENOMEM;
+	/* out->data may have moved; the closing quote is already in place. */
+	src = out->data + start + n;
+	dst = out->data + out->len - 1;
+	while (src > out->data + start) {
+		char c = *--src;
+
+		if (c == '\'') {
+			dst -= 4;
+			memcpy(dst, "'\\''", 4);
+		} else {
+			*--dst = c;
+		}
+	}
+	*--dst = '\'';
+	return 0;
+}
+
+/**
+ * tw_escape_argv() - append an argument vector as one line of shell-like text
+ * @out: buffer to append to
+ * @argv: NUL-separated arguments, as in /proc/<pid>/cmdline
+ * @len: number of bytes at @argv; a trailing NUL ends the last argument, it does not start
+ *       an empty one
+ *
+ * Each argument is escaped with tw_escape(), then single-quoted when it is empty or holds a
+ * byte outside [A-Za-z0-9_@%+=:,./-]; arguments are joined by one space. Spaces inside an
+ * argument therefore always come with quotes, so the word boundaries stay visible.
+ *
+ * Return: 0, or -ENOMEM with @out unchanged.
+ */
 int tw_escape_argv(struct tw_buf *out, const char *argv, size_t len)
 {
-	struct tw_buf arg = { 0 };
+	size_t start = out->len;
 	size_t i = 0;
-	bool first = true;
-	int ret = 0;
 
-	while (i < len) {
-		const char *a = argv + i;
-		size_t n = strnlen(a, len - i);
-		size_t k;
+	if (argv_all_safe((const unsigned char *)argv, len)) {
+		size_t n = len - !argv[len - 1];
 
-		tw_buf_reset(&arg);
-		ret = tw_escape(&arg, a, n);
-		if (ret)
-			break;
-		if (!first && tw_buf_putc(out, ' ')) {
-			ret = -ENOMEM;
-			break;
-		}
-		first = false;
-		if (shell_safe(arg.data, arg.len)) {
-			ret = tw_buf_append(out, arg.data, arg.len);
-		} else {
-			ret = tw_buf_putc(out, '\'');
-			for (k = 0; !ret && k < arg.len; k++)
-				ret = arg.data[k] == '\'' ? tw_buf_puts(out, "'\\''") :
-							    tw_buf_putc(out, arg.data[k]);
-			if (!ret)
-				ret = tw_buf_putc(out, '\'');
-		}
-		if (ret)
-			break;
-		i += n + 1;	/* the NUL; a trailing one ends the vector */
+		if (append(out, argv, n))
+			goto out_nomem;
+		for (i = start; i < out->len; i++)
+			if (!out->data[i])
+				out->data[i] = ' ';
+		return 0;
 	}
-	tw_buf_release(&arg);
-	if (!ret)
-		ret = tw_buf_append(out, "", 0);
-	return ret ? -ENOMEM : 0;
+	while (i < len) {
+		size_t n = strnlen(argv + i, len - i);
+		size_t arg_start;
+
+		if (i && tw_buf_putc(out, ' '))
+			goto out_nomem;
+		arg_start = out->len;
+		if (tw_escape(out, argv + i, n))
+			goto out_nomem;
+		if (!shell_safe(out->data + arg_start, out->len - arg_start) &&
+		    shell_quote_tail(out, out->len - arg_start))
+			goto out_nomem;
+		i += n + 1;
+	}
+	if (!out->data && tw_buf_append(out, "", 0))
+		goto out_nomem;
+	return 0;
+
+out_nomem:
+	truncate_buf(out, start);
+	return -ENOMEM;
 }

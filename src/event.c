@@ -49,7 +49,8 @@ const char *tw_event_type_name(enum tw_event_type type)
 		[TW_EV_EXEC_ENTER] = "exec_enter",   [TW_EV_CGROUP] = "cgroup",
 		[TW_EV_EXEC_FAIL] = "exec_fail",     [TW_EV_UCHDIR] = "uchdir",
 		[TW_EV_UEXEC] = "uexec",
-		[TW_EV_LOST] = "lost",
+		[TW_EV_LOST] = "lost",	     [TW_EV_NS_ENTER] = "ns_enter",
+		[TW_EV_NS_EXIT] = "ns_exit",
 	};
 
 	if ((unsigned)type >= TW_EV_NR)

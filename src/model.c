@@ -10,6 +10,7 @@
 #include "util.h"
 
 #define CLONE_FS_FLAG 0x00000200ull
+#define CLONE_NEWNS_FLAG 0x00020000ull
 #define CLONE_PARENT_FLAG 0x00008000ull
 #define CLONE_THREAD_FLAG 0x00010000ull
 #define CLONE_INTO_CGROUP_FLAG 0x200000000ull
@@ -82,6 +83,8 @@ struct task {
 	bool u_chdir_set;	/* a chdir() call was seen (u_chdir NULL: the string faulted) */
 	bool u_chdir_eprobe;	/* ... by an event probe (tier 2) */
 	struct uexec *u_exec;	/* libc exec call in progress */
+	bool in_ns;		/* unshare() / setns() in progress, with: */
+	uint64_t ns_flags;
 	UT_hash_handle hh;
 };
 
@@ -811,6 +814,73 @@ static int apply_chdir(struct tw_model *m, struct tw_event *ev)
 	return 0;
 }
 
+static int apply_ns_enter(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t = task_find(m, ev->tid);
+
+	if (!t)
+		t = task_unknown(m, ev->tid);
+	if (!t)
+		return -ENOMEM;
+	t->in_ns = true;
+	t->ns_flags = ev->ns.flags;
+	return 0;
+}
+
+/* Give @t an fs-group of its own holding @cwd (NULL: unknown). */
+static int task_own_fs(struct task *t, struct cwd_value *cwd)
+{
+	struct fsgroup *fs = fs_new(cwd);
+
+	if (!fs)
+		return -ENOMEM;
+	if (t->in_chdir) {
+		t->fs->inflight--;
+		fs->inflight++;
+	}
+	fs_put(t->fs);
+	t->fs = fs;
+	return 0;
+}
+
+/*
+ * A successful unshare(CLONE_FS) (or CLONE_NEWNS, which implies it) gives the task an
+ * fs_struct of its own, a copy: the cwd stays, but other tasks' chdirs no longer reach it.
+ * unshare(CLONE_NEWNS) and setns() into a mount namespace put it under another view of the
+ * file system; setns() also moves its cwd to that namespace's root: unknown from here on.
+ */
+static int apply_ns_exit(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t = task_find(m, ev->tid);
+	uint64_t flags;
+	bool was_in;
+	int ret = 0;
+
+	if (!t)
+		return 0;	/* never seen: no cwd known to keep or drop */
+	was_in = t->in_ns;
+	flags = t->ns_flags;
+	t->in_ns = false;
+	t->ns_flags = 0;
+	if (ev->ns.ret != 0)
+		return 0;
+	if (!was_in) {
+		/* The entry was not seen (started before us, or lost): assume the worst. */
+		flags = ev->ns.setns ? 0 : CLONE_FS_FLAG | CLONE_NEWNS_FLAG;
+	}
+	if (ev->ns.setns) {
+		if (flags && !(flags & CLONE_NEWNS_FLAG))
+			return 0;	/* another namespace type: cwd and root stay */
+		ret = task_own_fs(t, NULL);
+		t->foreign_root = true;
+	} else if (flags & (CLONE_FS_FLAG | CLONE_NEWNS_FLAG)) {
+		ret = task_own_fs(t, t->fs->cwd);
+		if (flags & CLONE_NEWNS_FLAG)
+			t->foreign_root = true;
+	}
+	return ret;
+}
+
 static void invalidate_exec_probes(struct tw_model *m, int tgid, uint64_t ts)
 {
 	struct pending *p;
@@ -1092,8 +1162,14 @@ int tw_model_seed(struct tw_model *m, const struct tw_proc_task *pt)
 
 	if (task_find(m, pt->tid))
 		return 0;	/* events already told us more */
-	if (pt->tid != pt->tgid && leader)
-		fs = fs_get(leader->fs);	/* threads share their fs_struct */
+	if (pt->fs_owner > 0) {
+		struct task *owner = task_find(m, pt->fs_owner);
+
+		if (owner)
+			fs = fs_get(owner->fs);	/* one fs_struct (kcmp said so) */
+	} else if (pt->fs_owner == 0 && pt->tid != pt->tgid && leader) {
+		fs = fs_get(leader->fs);	/* unknown: threads normally share it */
+	}
 	if (!fs) {
 		struct cwd_value *v = NULL;
 
@@ -1168,6 +1244,12 @@ int tw_model_apply(struct tw_model *m, struct tw_event *ev)
 		break;
 	case TW_EV_LOST:
 		ret = apply_lost(m, ev);
+		break;
+	case TW_EV_NS_ENTER:
+		ret = apply_ns_enter(m, ev);
+		break;
+	case TW_EV_NS_EXIT:
+		ret = apply_ns_exit(m, ev);
 		break;
 	default:
 		ret = 0;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/kcmp.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -334,9 +336,141 @@ static int parse_stat(char *stat, char **comm, int *ppid)
 	return 0;
 }
 
+/* One task of the snapshot, its strings owned until reported. */
+struct snap_task {
+	struct tw_proc_task t;
+	char *stat, *cwd, *cgroup;
+	bool fs_known;		/* kcmp() can compare its fs_struct */
+};
+
+/*
+ * kcmp(2) of the fs_structs of two tasks: 0 equal, <0 / >0 an order (the kernel's, total
+ * and stable while both live). A task that vanished mid-sort compares by tid: the order
+ * may then be off around it, which can only split a group of the vanished task.
+ */
+static int kcmp_fs(const struct snap_task *a, const struct snap_task *b)
+{
+	long r = syscall(SYS_kcmp, a->t.tid, b->t.tid, KCMP_FS, 0, 0);
+
+	if (r == 1)
+		return -1;
+	if (r == 2)
+		return 1;
+	if (r == 0 || r == 3)	/* 3: "not equal", no order: only from an old kernel */
+		return r;
+	return (a->t.tid > b->t.tid) - (a->t.tid < b->t.tid);
+}
+
+/*
+ * Sort @v[0..n) by kcmp_fs() through @tmp: a merge sort, which stays memory-safe whatever
+ * the comparisons return (glibc's qsort need not, for a comparator that changes its mind).
+ */
+static void sort_by_fs(struct snap_task **v, struct snap_task **tmp, size_t n)
+{
+	size_t mid = n / 2, i = 0, j = mid, k = 0;
+
+	if (n < 2)
+		return;
+	sort_by_fs(v, tmp, mid);
+	sort_by_fs(v + mid, tmp, n - mid);
+	while (i < mid && j < n)
+		tmp[k++] = kcmp_fs(v[i], v[j]) <= 0 ? v[i++] : v[j++];
+	while (i < mid)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof(*v));
+}
+
+/*
+ * Tell each task which earlier task shares its fs_struct (threads, CLONE_FS children, and
+ * not a thread that unshare(CLONE_FS)d): sort by kcmp(KCMP_FS), then each run of equals
+ * points at its member found first. Without kcmp (not built in, no permission for a task)
+ * fs_owner stays 0, "unknown".
+ */
+static int group_by_fs(struct snap_task *tasks, size_t n)
+{
+	struct snap_task **v, **tmp;
+	size_t i, j, nv = 0;
+
+	v = tw_calloc(n ? n : 1, sizeof(*v));
+	tmp = tw_calloc(n ? n : 1, sizeof(*tmp));
+	if (!v || !tmp) {
+		free(v);
+		free(tmp);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		tasks[i].fs_known =
+			syscall(SYS_kcmp, tasks[i].t.tid, tasks[i].t.tid, KCMP_FS, 0, 0) == 0;
+		if (tasks[i].fs_known)
+			v[nv++] = &tasks[i];
+	}
+	sort_by_fs(v, tmp, nv);
+	for (i = 0; i < nv; i = j) {
+		struct snap_task *first = v[i];
+
+		for (j = i + 1; j < nv && kcmp_fs(v[i], v[j]) == 0; j++)
+			if (v[j] < first)
+				first = v[j];
+		for (; i < j; i++)
+			v[i]->t.fs_owner = v[i] == first ? -1 : first->t.tid;
+	}
+	free(v);
+	free(tmp);
+	return 0;
+}
+
+static void snap_free(struct snap_task *tasks, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(tasks[i].stat);
+		free(tasks[i].cwd);
+		free(tasks[i].cgroup);
+	}
+	free(tasks);
+}
+
+/* Read one task into @st. Returns 0, or -ENOMEM. A vanished task just reads as unknowns. */
+static int snap_read(const char *proc_dir, const char *v2_root, int tgid, int tid,
+		     struct snap_task *st)
+{
+	struct tw_proc_task *t = &st->t;
+	char path[PATH_MAX];
+	char *comm = NULL;
+	size_t len;
+	int ret;
+
+	t->tgid = tgid;
+	t->tid = tid;
+	snprintf(path, sizeof(path), "%s/%d/task/%d/stat", proc_dir, tgid, tid);
+	ret = read_file(path, &st->stat, &len);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret == 0 && parse_stat(st->stat, &comm, &t->ppid) == 0)
+		t->comm = comm;
+	snprintf(path, sizeof(path), "%s/%d/task/%d/cwd", proc_dir, tgid, tid);
+	t->t_start = tw_now_mono();
+	st->cwd = tw_readlink(path);
+	t->t_read = tw_now_mono();
+	if (!st->cwd && errno == ENOMEM)
+		return -ENOMEM;
+	t->cwd = st->cwd;
+	ret = v2_root ? tw_probe_cgroup(tid, v2_root, &st->cgroup, &t->cgroup_id) : -ENOENT;
+	if (ret == -ENOMEM)
+		return ret;
+	t->cgroup = st->cgroup;
+	t->root = read_root(tid);
+	return 0;
+}
+
 int tw_probe_snapshot(const char *proc_dir, const char *v2_root,
 		      int (*cb)(const struct tw_proc_task *t, void *ctx), void *ctx)
 {
+	struct snap_task *tasks = NULL;
+	size_t n = 0, cap = 0, i;
 	struct dirent *pde;
 	DIR *pdir;
 	int ret = 0;
@@ -356,32 +490,32 @@ int tw_probe_snapshot(const char *proc_dir, const char *v2_root,
 		if (!tdir)
 			continue;	/* vanished */
 		while (!ret && (tde = readdir(tdir))) {
-			struct tw_proc_task t = { 0 };
-			char *stat = NULL, *cwd, *comm = NULL, *cgroup = NULL;
-			size_t len;
-
 			if (!is_pid_name(tde->d_name))
 				continue;
-			t.tgid = atoi(pde->d_name);
-			t.tid = atoi(tde->d_name);
-			snprintf(path, sizeof(path), "%s/%d/task/%d/stat", proc_dir, t.tgid, t.tid);
-			if (read_file(path, &stat, &len) == 0 && parse_stat(stat, &comm, &t.ppid) == 0)
-				t.comm = comm;
-			snprintf(path, sizeof(path), "%s/%d/task/%d/cwd", proc_dir, t.tgid, t.tid);
-			t.t_start = tw_now_mono();
-			cwd = tw_readlink(path);
-			t.t_read = tw_now_mono();
-			t.cwd = cwd;
-			if (v2_root && tw_probe_cgroup(t.tid, v2_root, &cgroup, &t.cgroup_id) == 0)
-				t.cgroup = cgroup;
-			t.root = read_root(t.tid);
-			ret = cb(&t, ctx);
-			free(cgroup);
-			free(cwd);
-			free(stat);
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 256;
+				struct snap_task *nt = tw_realloc(tasks, ncap * sizeof(*nt));
+
+				if (!nt) {
+					ret = -ENOMEM;
+					break;
+				}
+				tasks = nt;
+				cap = ncap;
+			}
+			memset(&tasks[n], 0, sizeof(tasks[n]));
+			ret = snap_read(proc_dir, v2_root, atoi(pde->d_name), atoi(tde->d_name),
+					&tasks[n]);
+			n++;
 		}
 		closedir(tdir);
 	}
 	closedir(pdir);
+	/* Only the real /proc names live tasks that kcmp() can compare. */
+	if (!ret && !strcmp(proc_dir, "/proc"))
+		ret = group_by_fs(tasks, n);
+	for (i = 0; !ret && i < n; i++)
+		ret = cb(&tasks[i].t, ctx);
+	snap_free(tasks, n);
 	return ret;
 }

@@ -1,106 +1,140 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sink-csv.c - RFC 4180 CSV with a header row; escaped fields never split a row. */
+/* sink-csv.c - RFC 4180 CSV with a header row; escaped fields never split or forge a row. */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "escape.h"
 #include "sink-impl.h"
 
-/* Append one field, quoted when it holds a comma, a quote, or space at either end. */
-static int put_field(struct tw_buf *line, const char *s, size_t n)
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/*
+ * Whether the escaped field @f (@n bytes) must be quoted. A comma or a quote would change the row; a space at either
+ * end is trimmed by many readers; an empty known value is written "" so that it differs from
+ * an unknown one (an empty unquoted field), as PostgreSQL's COPY reads them. CR and LF need
+ * no case here: escaping already turned them into \r and \n, so a row is one line.
+ */
+static bool needs_quotes(const char *f, size_t n)
 {
-	bool quote = n && (memchr(s, ',', n) || memchr(s, '"', n) || s[0] == ' ' ||
-			   s[n - 1] == ' ');
+	uint64_t w, c, q;
 	size_t i;
 
-	if (!quote)
-		return tw_buf_append(line, s, n);
-	if (tw_buf_putc(line, '"'))
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"' && tw_buf_putc(line, '"'))
-			return -ENOMEM;
-		if (tw_buf_putc(line, s[i]))
-			return -ENOMEM;
+	if (!n || f[0] == ' ' || f[n - 1] == ' ')
+		return true;
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (f[i] == ',' || f[i] == '"')
+				return true;
+		return false;
 	}
-	return tw_buf_putc(line, '"');
+	/*
+	 * Eight bytes at a time, the "has zero byte" test on w ^ ',' and w ^ '"'; the last word
+	 * is the one that ends the field, overlapping the one before.
+	 */
+	for (i = 0;; i += 8) {
+		if (i > n - 8)
+			i = n - 8;
+		memcpy(&w, f + i, 8);
+		c = w ^ (ONES * ',');
+		q = w ^ (ONES * '"');
+		if (((c - ONES) & ~c & HIGHS) || ((q - ONES) & ~q & HIGHS))
+			return true;
+		if (i == n - 8)
+			return false;
+	}
 }
 
-static int csv_begin(struct tw_sink *s)
+/* Quote the field from @start to the end of @l in place, doubling its quotes. */
+static int quote_tail(struct tw_buf *l, size_t start)
 {
-	int i;
+	size_t end = l->len, quotes = 0, i;
+	char *src, *dst;
 
-	tw_buf_reset(&s->line);
-	for (i = 0; i < TW_COL_NR; i++)
-		if ((i && tw_buf_putc(&s->line, ',')) || tw_buf_puts(&s->line, tw_column_names[i]))
+	for (i = start; i < end; i++)
+		quotes += l->data[i] == '"';
+	for (i = 0; i < 2 + quotes; i++)
+		if (tw_buf_putc(l, '"'))
 			return -ENOMEM;
-	if (tw_buf_putc(&s->line, '\n'))
-		return -ENOMEM;
-	return tw_sink_put_line(s);
+	/* Back to front, so that nothing is overwritten before it is moved. */
+	src = l->data + end;
+	dst = l->data + l->len - 1;	/* the closing quote is in place */
+	while (src > l->data + start) {
+		char c = *--src;
+
+		*--dst = c;
+		if (c == '"')
+			*--dst = '"';
+	}
+	*--dst = '"';
+	return 0;
 }
 
-static int csv_write(struct tw_sink *s, const struct tw_record *rec)
+/* tw_buf_putc() with the usual case inline: the reused line buffer nearly always has room. */
+static inline int line_putc(struct tw_buf *l, char ch)
+{
+	if (l->len + 1 < l->cap) {
+		l->data[l->len++] = ch;
+		l->data[l->len] = '\0';
+		return 0;
+	}
+	return tw_buf_putc(l, ch);
+}
+
+static int csv_header(struct tw_sink *s)
+{
+	int c;
+
+	for (c = 0; c < TW_COL_NR; c++)
+		if ((c && tw_buf_putc(&s->line, ',')) || tw_buf_puts(&s->line, tw_columns[c].name))
+			return -ENOMEM;
+	return tw_buf_putc(&s->line, '\n') ? -ENOMEM : 0;
+}
+
+/*
+ * Every string is escaped straight into the line and quoted in place only when needed, and
+ * numbers are formatted without printf: no allocation once the line buffer has grown to
+ * its working size, one fwrite per record.
+ */
+static int csv_format(struct tw_sink *s, const struct tw_record *rec)
 {
 	struct tw_buf *l = &s->line;
-	char ts[48];
+	char text[TW_SINK_TS_SIZE];
 	int c;
 
 	for (c = 0; c < TW_COL_NR; c++) {
+		size_t start, n;
 		const char *str;
 		int ret = 0;
 
-		if (c && tw_buf_putc(l, ','))
+		if (c && line_putc(l, ','))
 			return -ENOMEM;
-		switch (c) {
-		case TW_COL_TIMESTAMP:
-			tw_sink_timestamp(s, rec->ts_ns, ts, sizeof(ts));
-			ret = tw_buf_puts(l, ts);
+		start = l->len;
+		switch (tw_columns[c].kind) {
+		case TW_KIND_TIMESTAMP:
+			n = tw_sink_timestamp(s, rec->ts_ns, text);
+			ret = tw_buf_append(l, text, n);
 			break;
-		case TW_COL_TS_NS:
-			ret = tw_buf_printf(l, "%" PRIu64, rec->ts_ns);
+		case TW_KIND_NUMBER:
+			n = tw_sink_column_number(rec, c, text);
+			ret = n ? tw_buf_append(l, text, n) : 0;
 			break;
-		case TW_COL_PID:
-			ret = tw_buf_printf(l, "%d", rec->pid);
+		case TW_KIND_ARGV:
+			if (!rec->argv)
+				break;
+			ret = tw_escape_argv(l, rec->argv, rec->argv_len);
+			if (!ret && needs_quotes(l->data + start, l->len - start))
+				ret = quote_tail(l, start);
 			break;
-		case TW_COL_TID:
-			ret = tw_buf_printf(l, "%d", rec->tid);
-			break;
-		case TW_COL_PPID:
-			if (rec->ppid > 0)
-				ret = tw_buf_printf(l, "%d", rec->ppid);
-			break;
-		case TW_COL_UID:
-			if (rec->uid >= 0)
-				ret = tw_buf_printf(l, "%ld", rec->uid);
-			break;
-		case TW_COL_CGROUP_ID:
-			if (rec->cgroup_id)
-				ret = tw_buf_printf(l, "%" PRIu64, rec->cgroup_id);
-			break;
-		case TW_COL_LOST:
-			if (rec->type == TW_REC_LOST)
-				ret = tw_buf_printf(l, "%" PRIu64, rec->lost);
-			break;
-		case TW_COL_CPU:
-			if (rec->type == TW_REC_LOST)
-				ret = tw_buf_printf(l, "%d", rec->cpu);
-			break;
-		case TW_COL_ARGV:
-			if (rec->argv) {
-				tw_buf_reset(&s->field);
-				ret = tw_escape_argv(&s->field, rec->argv, rec->argv_len) ?:
-					      put_field(l, s->field.data, s->field.len);
-			}
-			break;
-		default:
+		case TW_KIND_STRING:
 			str = tw_sink_column_string(rec, c);
-			if (str) {
-				tw_buf_reset(&s->field);
-				ret = tw_escape(&s->field, str, strlen(str)) ?:
-					      put_field(l, s->field.data, s->field.len);
-			}
+			if (!str)
+				break;
+			ret = tw_escape(l, str, strlen(str));
+			if (!ret && needs_quotes(l->data + start, l->len - start))
+				ret = quote_tail(l, start);
 			break;
 		}
 		if (ret)
@@ -110,6 +144,6 @@ static int csv_write(struct tw_sink *s, const struct tw_record *rec)
 }
 
 const struct tw_sink_ops tw_sink_csv_ops = {
-	.begin = csv_begin,
-	.write = csv_write,
+	.header = csv_header,
+	.format = csv_format,
 };

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sink-json.c - one JSON object per line (cJSON); escaped strings keep every line valid JSON. */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
@@ -10,128 +8,117 @@
 #include "escape.h"
 #include "sink-impl.h"
 
-/* Add @s escaped as a string, or null. Returns 0 or -ENOMEM. */
-static int add_string(struct tw_sink *s, cJSON *obj, const char *key, const char *str, size_t n)
+/*
+ * Attach @item (NULL when its creation failed) to @obj under the static @key. The "CS"
+ * variant keeps a pointer to the key instead of copying it: our keys are string literals.
+ */
+static int add(cJSON *obj, const char *key, cJSON *item)
 {
-	cJSON *item;
-
-	if (!str)
-		return cJSON_AddNullToObject(obj, key) ? 0 : -ENOMEM;
-	tw_buf_reset(&s->field);
-	if (tw_escape(&s->field, str, n))
-		return -ENOMEM;
-	item = cJSON_CreateString(s->field.data);
 	if (!item)
 		return -ENOMEM;
-	if (!cJSON_AddItemToObject(obj, key, item)) {
+	if (!cJSON_AddItemToObjectCS(obj, key, item)) {
 		cJSON_Delete(item);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-/* A number as raw JSON text: 64-bit values stay exact (cJSON numbers are doubles). */
-static int add_u64(cJSON *obj, const char *key, uint64_t v, bool known)
+/*
+ * A JSON string holding the escaped form of @n bytes at @str. tw_escape() output is valid
+ * UTF-8 without control characters, so cJSON writes it through with only " and \ escaped,
+ * and the line is valid JSON whatever the bytes of the name were.
+ */
+static cJSON *escaped_string(struct tw_sink *s, const char *str, size_t n)
 {
-	char text[32];
-
-	if (!known)
-		return cJSON_AddNullToObject(obj, key) ? 0 : -ENOMEM;
-	snprintf(text, sizeof(text), "%" PRIu64, v);
-	return cJSON_AddRawToObject(obj, key, text) ? 0 : -ENOMEM;
+	tw_buf_reset(&s->field);
+	if (tw_escape(&s->field, str, n))
+		return NULL;
+	return cJSON_CreateString(s->field.data);
 }
 
-static int add_argv(struct tw_sink *s, cJSON *obj, const struct tw_record *rec)
+/* argv as an array of escaped arguments; a trailing NUL does not add an empty one. */
+static cJSON *argv_array(struct tw_sink *s, const struct tw_record *rec)
 {
-	cJSON *arr;
+	cJSON *arr = cJSON_CreateArray();
 	size_t i = 0;
 
-	if (!rec->argv)
-		return cJSON_AddNullToObject(obj, "argv") ? 0 : -ENOMEM;
-	arr = cJSON_AddArrayToObject(obj, "argv");
 	if (!arr)
-		return -ENOMEM;
+		return NULL;
 	while (i < rec->argv_len) {
 		size_t n = strnlen(rec->argv + i, rec->argv_len - i);
-		cJSON *item;
+		cJSON *item = escaped_string(s, rec->argv + i, n);
 
-		tw_buf_reset(&s->field);
-		if (tw_escape(&s->field, rec->argv + i, n))
-			return -ENOMEM;
-		item = cJSON_CreateString(s->field.data);
 		if (!item)
-			return -ENOMEM;
+			goto out_delete;
 		if (!cJSON_AddItemToArray(arr, item)) {
 			cJSON_Delete(item);
-			return -ENOMEM;
+			goto out_delete;
 		}
 		i += n + 1;
 	}
-	return 0;
+	return arr;
+
+out_delete:
+	cJSON_Delete(arr);
+	return NULL;
 }
 
-static int json_write(struct tw_sink *s, const struct tw_record *rec)
+/* The value of column @c, or NULL on allocation failure. */
+static cJSON *column_value(struct tw_sink *s, const struct tw_record *rec, enum tw_column c)
+{
+	char text[TW_SINK_TS_SIZE];
+	const char *str;
+	size_t n;
+
+	switch (tw_columns[c].kind) {
+	case TW_KIND_TIMESTAMP:
+		tw_sink_timestamp(s, rec->ts_ns, text);
+		return cJSON_CreateString(text);
+	case TW_KIND_NUMBER:
+		/*
+		 * Raw decimal text, not cJSON_CreateNumber(): cJSON numbers are doubles, exact
+		 * only to 2^53, and ts_ns (~1e18) or a cgroup id would be rounded.
+		 */
+		n = tw_sink_column_number(rec, c, text);
+		return n ? cJSON_CreateRaw(text) : cJSON_CreateNull();
+	case TW_KIND_ARGV:
+		return rec->argv ? argv_array(s, rec) : cJSON_CreateNull();
+	case TW_KIND_STRING:
+		str = tw_sink_column_string(rec, c);
+		return str ? escaped_string(s, str, strlen(str)) : cJSON_CreateNull();
+	}
+	return NULL;
+}
+
+static int json_format(struct tw_sink *s, const struct tw_record *rec)
 {
 	cJSON *obj = cJSON_CreateObject();
-	char ts[48], *text = NULL;
+	char *text = NULL;
 	int c, ret = 0;
 
 	if (!obj)
 		return -ENOMEM;
-	for (c = 0; c < TW_COL_NR && !ret; c++) {
-		const char *key = tw_column_names[c];
-		const char *str;
-
-		switch (c) {
-		case TW_COL_TIMESTAMP:
-			tw_sink_timestamp(s, rec->ts_ns, ts, sizeof(ts));
-			ret = add_string(s, obj, key, ts, strlen(ts));
-			break;
-		case TW_COL_TS_NS:
-			ret = add_u64(obj, key, rec->ts_ns, true);
-			break;
-		case TW_COL_PID:
-			ret = cJSON_AddNumberToObject(obj, key, rec->pid) ? 0 : -ENOMEM;
-			break;
-		case TW_COL_TID:
-			ret = cJSON_AddNumberToObject(obj, key, rec->tid) ? 0 : -ENOMEM;
-			break;
-		case TW_COL_PPID:
-			ret = add_u64(obj, key, (uint64_t)rec->ppid, rec->ppid > 0);
-			break;
-		case TW_COL_UID:
-			ret = add_u64(obj, key, (uint64_t)rec->uid, rec->uid >= 0);
-			break;
-		case TW_COL_CGROUP_ID:
-			ret = add_u64(obj, key, rec->cgroup_id, rec->cgroup_id != 0);
-			break;
-		case TW_COL_LOST:
-			ret = add_u64(obj, key, rec->lost, rec->type == TW_REC_LOST);
-			break;
-		case TW_COL_CPU:
-			ret = add_u64(obj, key, (uint64_t)rec->cpu, rec->type == TW_REC_LOST);
-			break;
-		case TW_COL_ARGV:
-			ret = add_argv(s, obj, rec);
-			break;
-		default:
-			str = tw_sink_column_string(rec, c);
-			ret = add_string(s, obj, key, str, str ? strlen(str) : 0);
-			break;
-		}
+	for (c = 0; c < TW_COL_NR; c++) {
+		/* lost and cpu describe lost records only: absent elsewhere, not null. */
+		if (tw_columns[c].lost_only && rec->type != TW_REC_LOST)
+			continue;
+		ret = add(obj, tw_columns[c].name, column_value(s, rec, c));
+		if (ret)
+			goto out_delete;
 	}
-	if (!ret) {
-		text = cJSON_PrintUnformatted(obj);
-		if (!text)
-			ret = -ENOMEM;
+	text = cJSON_PrintUnformatted(obj);
+	if (!text) {
+		ret = -ENOMEM;
+		goto out_delete;
 	}
-	if (!ret && (tw_buf_puts(&s->line, text) || tw_buf_putc(&s->line, '\n')))
+	if (tw_buf_puts(&s->line, text) || tw_buf_putc(&s->line, '\n'))
 		ret = -ENOMEM;
 	free(text);
+out_delete:
 	cJSON_Delete(obj);
 	return ret;
 }
 
 const struct tw_sink_ops tw_sink_json_ops = {
-	.write = json_write,
+	.format = json_format,
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sink.c - output sink dispatch: format parsing, shared columns, timestamps, error tracking. */
+/* sink.c - output sink dispatch: format table, shared columns and timestamps, write errors. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,28 +7,71 @@
 
 #include "sink-impl.h"
 
-const char *const tw_column_names[TW_COL_NR] = {
-	"timestamp",	"ts_ns",	"event",	"pid",
-	"tid",		"ppid",		"uid",		"comm",
-	"filename",	"path",		"exe",		"cwd",
-	"argv",		"cgroup_id",	"cgroup_path",	"container_id",
-	"container_runtime", "pod_uid", "path_source", "cwd_source",
-	"argv_source",	"error",	"lost",		"cpu",
+/* Indexed by enum tw_format: the one place that maps a format to its code. */
+static const struct {
+	const char *name;
+	const struct tw_sink_ops *ops;
+} formats[] = {
+	[TW_FORMAT_TABLE] = { "table", &tw_sink_table_ops },
+	[TW_FORMAT_CSV] = { "csv", &tw_sink_csv_ops },
+	[TW_FORMAT_JSON] = { "json", &tw_sink_json_ops },
 };
 
+const struct tw_column_info tw_columns[TW_COL_NR] = {
+	[TW_COL_TIMESTAMP] = { "timestamp", TW_KIND_TIMESTAMP, false },
+	[TW_COL_TS_NS] = { "ts_ns", TW_KIND_NUMBER, false },
+	[TW_COL_EVENT] = { "event", TW_KIND_STRING, false },
+	[TW_COL_PID] = { "pid", TW_KIND_NUMBER, false },
+	[TW_COL_TID] = { "tid", TW_KIND_NUMBER, false },
+	[TW_COL_PPID] = { "ppid", TW_KIND_NUMBER, false },
+	[TW_COL_UID] = { "uid", TW_KIND_NUMBER, false },
+	[TW_COL_COMM] = { "comm", TW_KIND_STRING, false },
+	[TW_COL_FILENAME] = { "filename", TW_KIND_STRING, false },
+	[TW_COL_PATH] = { "path", TW_KIND_STRING, false },
+	[TW_COL_EXE] = { "exe", TW_KIND_STRING, false },
+	[TW_COL_CWD] = { "cwd", TW_KIND_STRING, false },
+	[TW_COL_ARGV] = { "argv", TW_KIND_ARGV, false },
+	[TW_COL_CGROUP_ID] = { "cgroup_id", TW_KIND_NUMBER, false },
+	[TW_COL_CGROUP_PATH] = { "cgroup_path", TW_KIND_STRING, false },
+	[TW_COL_CONTAINER_ID] = { "container_id", TW_KIND_STRING, false },
+	[TW_COL_CONTAINER_RUNTIME] = { "container_runtime", TW_KIND_STRING, false },
+	[TW_COL_POD_UID] = { "pod_uid", TW_KIND_STRING, false },
+	[TW_COL_PATH_SOURCE] = { "path_source", TW_KIND_STRING, false },
+	[TW_COL_CWD_SOURCE] = { "cwd_source", TW_KIND_STRING, false },
+	[TW_COL_ARGV_SOURCE] = { "argv_source", TW_KIND_STRING, false },
+	[TW_COL_ERROR] = { "error", TW_KIND_STRING, false },
+	[TW_COL_LOST] = { "lost", TW_KIND_NUMBER, true },
+	[TW_COL_CPU] = { "cpu", TW_KIND_NUMBER, true },
+};
+
+/**
+ * tw_format_parse() - map an output format name to enum tw_format
+ * @name: "table", "csv" or "json" (exact, lower case)
+ * @fmt: set on success
+ *
+ * Return: 0, or -EINVAL for any other name, with @fmt unchanged.
+ */
 int tw_format_parse(const char *name, enum tw_format *fmt)
 {
-	if (!strcmp(name, "table"))
-		*fmt = TW_FORMAT_TABLE;
-	else if (!strcmp(name, "csv"))
-		*fmt = TW_FORMAT_CSV;
-	else if (!strcmp(name, "json"))
-		*fmt = TW_FORMAT_JSON;
-	else
-		return -EINVAL;
-	return 0;
+	size_t i;
+
+	for (i = 0; i < TW_ARRAY_SIZE(formats); i++) {
+		if (!strcmp(name, formats[i].name)) {
+			*fmt = (enum tw_format)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
+/**
+ * tw_sink_column_string() - the raw text of a string column
+ * @rec: the record
+ * @col: a column of kind TW_KIND_STRING
+ *
+ * Return: the unescaped bytes, borrowed from @rec (valid as long as @rec), or NULL when the
+ * value is unknown or @col is not a string column.
+ */
 const char *tw_sink_column_string(const struct tw_record *rec, enum tw_column col)
 {
 	switch (col) {
@@ -65,23 +108,130 @@ const char *tw_sink_column_string(const struct tw_record *rec, enum tw_column co
 	}
 }
 
-void tw_sink_timestamp(const struct tw_sink *s, uint64_t ts_ns, char *buf, size_t size)
+/* Decimal text of @v at the end of @buf[TW_SINK_NUM_SIZE] (no printf: this runs per field). */
+static size_t fmt_u64(char *buf, uint64_t v, bool negative)
 {
-	int64_t real = (int64_t)ts_ns + s->realtime_offset_ns;
-	time_t sec = (time_t)(real / 1000000000);
-	long nsec = (long)(real % 1000000000);
-	struct tm tm;
+	char tmp[TW_SINK_NUM_SIZE];
+	char *p = tmp + sizeof(tmp);
+	size_t n;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (negative)
+		*--p = '-';
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return n;
+}
+
+static size_t fmt_i64(char *buf, int64_t v)
+{
+	/* Negate in unsigned arithmetic: -INT64_MIN overflows int64_t. */
+	return v < 0 ? fmt_u64(buf, -(uint64_t)v, true) : fmt_u64(buf, (uint64_t)v, false);
+}
+
+/**
+ * tw_sink_column_number() - the decimal text of a number column
+ * @rec: the record
+ * @col: a column of kind TW_KIND_NUMBER
+ * @buf: receives the NUL-terminated text
+ *
+ * Applies the output contract's "unknown" values in one place: ppid 0, uid < 0,
+ * cgroup_id 0, and on lost records lost 0 (amount unknown) and cpu < 0 are unknown; lost and
+ * cpu are unknown on every other record type. ts_ns, pid and tid are always known.
+ *
+ * Return: the length of the text, or 0 (with @buf empty) when the value is unknown or @col
+ * is not a number column.
+ */
+size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
+			     char buf[TW_SINK_NUM_SIZE])
+{
+	bool lost = rec->type == TW_REC_LOST;
+
+	buf[0] = '\0';
+	switch (col) {
+	case TW_COL_TS_NS:
+		return fmt_u64(buf, rec->ts_ns, false);
+	case TW_COL_PID:
+		return fmt_i64(buf, rec->pid);
+	case TW_COL_TID:
+		return fmt_i64(buf, rec->tid);
+	case TW_COL_PPID:
+		return rec->ppid ? fmt_i64(buf, rec->ppid) : 0;
+	case TW_COL_UID:
+		return rec->uid >= 0 ? fmt_i64(buf, rec->uid) : 0;
+	case TW_COL_CGROUP_ID:
+		return rec->cgroup_id ? fmt_u64(buf, rec->cgroup_id, false) : 0;
+	case TW_COL_LOST:
+		return lost && rec->lost ? fmt_u64(buf, rec->lost, false) : 0;
+	case TW_COL_CPU:
+		return lost && rec->cpu >= 0 ? fmt_i64(buf, rec->cpu) : 0;
+	default:
+		return 0;
+	}
+}
+
+static void put_digits(char *p, unsigned int v, int n)
+{
+	while (n--) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/**
+ * tw_sink_timestamp() - RFC 3339 UTC text of a monotonic timestamp
+ * @s: the sink, whose realtime offset is used and whose one-second cache is updated
+ * @ts_ns: CLOCK_MONOTONIC nanoseconds
+ * @buf: receives "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" and a NUL
+ *
+ * The offset is added in unsigned arithmetic (no signed overflow), and the result is read as
+ * signed, so that instants before 1970 come out right (floor division). gmtime_r() runs once
+ * per second of output, not once per record.
+ *
+ * Return: the length of the text (30).
+ */
+size_t tw_sink_timestamp(struct tw_sink *s, uint64_t ts_ns, char buf[TW_SINK_TS_SIZE])
+{
+	int64_t real = (int64_t)(ts_ns + (uint64_t)s->realtime_offset_ns);
+	int64_t sec = real / 1000000000;
+	int64_t nsec = real % 1000000000;
 
 	if (nsec < 0) {
 		nsec += 1000000000;
 		sec--;
 	}
-	gmtime_r(&sec, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+	if (!s->ts_cached || sec != s->ts_sec) {
+		time_t t = (time_t)sec;
+		struct tm tm;
+
+		/* Cannot fail for a 64-bit time_t and |sec| < 2^63 / 10^9: years 1677..2262. */
+		if (!gmtime_r(&t, &tm))
+			memset(&tm, 0, sizeof(tm));
+		/* By hand, not snprintf: the year is 1677..2262 here, four digits. */
+		memcpy(s->ts_sec_text, "0000-00-00T00:00:00", TW_SINK_TS_SEC_LEN + 1);
+		put_digits(s->ts_sec_text, (unsigned int)(tm.tm_year + 1900), 4);
+		put_digits(s->ts_sec_text + 5, (unsigned int)(tm.tm_mon + 1), 2);
+		put_digits(s->ts_sec_text + 8, (unsigned int)tm.tm_mday, 2);
+		put_digits(s->ts_sec_text + 11, (unsigned int)tm.tm_hour, 2);
+		put_digits(s->ts_sec_text + 14, (unsigned int)tm.tm_min, 2);
+		put_digits(s->ts_sec_text + 17, (unsigned int)tm.tm_sec, 2);
+		s->ts_sec = sec;
+		s->ts_cached = true;
+	}
+	memcpy(buf, s->ts_sec_text, TW_SINK_TS_SEC_LEN);
+	buf[TW_SINK_TS_SEC_LEN] = '.';
+	put_digits(buf + TW_SINK_TS_SEC_LEN + 1, (unsigned int)nsec, 9);
+	buf[TW_SINK_TS_SEC_LEN + 10] = 'Z';
+	buf[TW_SINK_TS_SEC_LEN + 11] = '\0';
+	return TW_SINK_TS_SEC_LEN + 11;
 }
 
-int tw_sink_put_line(struct tw_sink *s)
+/* Write s->line; a short write or a stream error is -EIO, and sticky. */
+static int put_line(struct tw_sink *s)
 {
 	if (s->error)
 		return s->error;
@@ -90,34 +240,56 @@ int tw_sink_put_line(struct tw_sink *s)
 	return s->error;
 }
 
-struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
+static void sink_free(struct tw_sink *s)
 {
-	struct tw_sink *s = tw_calloc(1, sizeof(*s));
-
-	if (!s)
-		return NULL;
-	switch (fmt) {
-	case TW_FORMAT_CSV:
-		s->ops = &tw_sink_csv_ops;
-		break;
-	case TW_FORMAT_JSON:
-		s->ops = &tw_sink_json_ops;
-		break;
-	default:
-		s->ops = &tw_sink_table_ops;
-		break;
-	}
-	s->out = out;
-	s->realtime_offset_ns = realtime_offset_ns;
-	if (s->ops->begin && s->ops->begin(s)) {
-		tw_buf_release(&s->line);
-		tw_buf_release(&s->field);
-		free(s);
-		return NULL;
-	}
-	return s;
+	tw_buf_release(&s->line);
+	tw_buf_release(&s->field);
+	free(s);
 }
 
+/**
+ * tw_sink_new() - create an output sink
+ * @fmt: output format
+ * @out: stream to write to, borrowed: the caller closes it after tw_sink_close()
+ * @realtime_offset_ns: CLOCK_REALTIME - CLOCK_MONOTONIC, to print ts_ns as UTC time
+ *
+ * Formats with a header (CSV, table) write it here.
+ *
+ * Return: the sink, to be freed with tw_sink_close(); NULL for an unknown @fmt, on
+ * allocation failure (nothing written) or when the header cannot be written.
+ */
+struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
+{
+	struct tw_sink *s;
+
+	if ((unsigned int)fmt >= TW_ARRAY_SIZE(formats))
+		return NULL;
+	s = tw_calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->ops = formats[fmt].ops;
+	s->out = out;
+	s->realtime_offset_ns = realtime_offset_ns;
+	if (s->ops->header && (s->ops->header(s) || put_line(s)))
+		goto out_free;
+	return s;
+
+out_free:
+	sink_free(s);
+	return NULL;
+}
+
+/**
+ * tw_sink_write() - write one record
+ * @sink: the sink
+ * @rec: the record (not kept)
+ *
+ * The record is formatted completely before any byte of it is written, so an allocation
+ * failure never leaves half a line in the output.
+ *
+ * Return: 0; -ENOMEM (nothing written, the sink stays usable); -EIO when the stream failed
+ * now or earlier (sticky: a sink that lost a line never writes the next ones).
+ */
 int tw_sink_write(struct tw_sink *sink, const struct tw_record *rec)
 {
 	int ret;
@@ -125,12 +297,20 @@ int tw_sink_write(struct tw_sink *sink, const struct tw_record *rec)
 	if (sink->error)
 		return sink->error;
 	tw_buf_reset(&sink->line);
-	ret = sink->ops->write(sink, rec);
+	ret = sink->ops->format(sink, rec);
 	if (ret)
 		return ret;
-	return tw_sink_put_line(sink);
+	return put_line(sink);
 }
 
+/**
+ * tw_sink_close() - flush the stream and free the sink
+ * @sink: the sink, or NULL
+ *
+ * The sink is freed in every case; the stream is flushed but not closed.
+ *
+ * Return: 0, or -EIO when a write since tw_sink_new() failed or the flush failed.
+ */
 int tw_sink_close(struct tw_sink *sink)
 {
 	int ret;
@@ -140,8 +320,6 @@ int tw_sink_close(struct tw_sink *sink)
 	ret = sink->error;
 	if (fflush(sink->out) || ferror(sink->out))
 		ret = -EIO;
-	tw_buf_release(&sink->line);
-	tw_buf_release(&sink->field);
-	free(sink);
+	sink_free(sink);
 	return ret;
 }

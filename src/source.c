@@ -28,6 +28,7 @@ struct cpu_reader {
 	int cpu;
 	int fd;
 	struct tracefs_cpu *tcpu;
+	uint64_t lost_reported;	/* events this CPU's lost records have accounted for */
 };
 
 struct tw_source {
@@ -478,9 +479,28 @@ int tw_source_wait(struct tw_source *s, int timeout_ms)
 	return 0;
 }
 
-static int drain_page(struct tw_source *s, int cpu, const struct tw_source_handler *h)
+/* The "overrun" count of one CPU's stats file (events overwritten), or 0 when unreadable. */
+static uint64_t cpu_overrun(struct tw_source *s, int cpu)
+{
+	uint64_t n = 0;
+	char file[64];
+	char *stats, *p;
+
+	snprintf(file, sizeof(file), "per_cpu/cpu%d/stats", cpu);
+	stats = tracefs_instance_file_read(s->inst, file, NULL);
+	if (!stats)
+		return 0;
+	p = strstr(stats, "overrun:");
+	if (p)
+		n = strtoull(p + 8, NULL, 10);
+	free(stats);
+	return n;
+}
+
+static int drain_page(struct tw_source *s, struct cpu_reader *r, const struct tw_source_handler *h)
 {
 	unsigned long long ts;
+	long long count;
 	int missed;
 	void *data;
 	int ret;
@@ -490,12 +510,23 @@ static int drain_page(struct tw_source *s, int cpu, const struct tw_source_handl
 	missed = kbuffer_missed_events(s->kbuf);
 	data = kbuffer_read_event(s->kbuf, &ts);
 	if (missed && h->lost) {
-		ret = h->lost(cpu, data ? ts : kbuffer_timestamp(s->kbuf), missed, h->ctx);
+		count = missed;
+		if (missed < 0) {
+			/*
+			 * The page says events were lost, not how many: the CPU's overrun
+			 * counter has grown by at least as many since the last report.
+			 */
+			uint64_t overrun = cpu_overrun(s, r->cpu);
+
+			count = overrun > r->lost_reported ? overrun - r->lost_reported : 0;
+		}
+		r->lost_reported += count;
+		ret = h->lost(r->cpu, data ? ts : kbuffer_timestamp(s->kbuf), count, h->ctx);
 		if (ret)
 			return ret;
 	}
 	while (data) {
-		ret = h->event(cpu, ts, data, kbuffer_event_size(s->kbuf), h->ctx);
+		ret = h->event(r->cpu, ts, data, kbuffer_event_size(s->kbuf), h->ctx);
 		if (ret)
 			return ret;
 		data = kbuffer_next_event(s->kbuf, &ts);
@@ -523,7 +554,7 @@ int tw_source_drain(struct tw_source *s, const struct tw_source_handler *h)
 			}
 			if (n == 0)
 				break;
-			ret = drain_page(s, r->cpu, h);
+			ret = drain_page(s, r, h);
 			if (ret)
 				return ret;
 		}
@@ -543,19 +574,8 @@ uint64_t tw_source_overrun(struct tw_source *s)
 	uint64_t total = 0;
 	int i;
 
-	for (i = 0; i < s->nr_cpus; i++) {
-		char file[64];
-		char *stats, *p;
-
-		snprintf(file, sizeof(file), "per_cpu/cpu%d/stats", s->cpus[i].cpu);
-		stats = tracefs_instance_file_read(s->inst, file, NULL);
-		if (!stats)
-			continue;
-		p = strstr(stats, "overrun:");
-		if (p)
-			total += strtoull(p + 8, NULL, 10);
-		free(stats);
-	}
+	for (i = 0; i < s->nr_cpus; i++)
+		total += cpu_overrun(s, s->cpus[i].cpu);
 	return total;
 }
 

@@ -41,6 +41,10 @@ static const struct probe_spec {
 	[TW_UPROBE_EXECVE_RET] = { "execve_ret", "execve", true, true },
 	[TW_UPROBE_EXECVEAT_RET] = { "execveat_ret", "execveat", true, true },
 	[TW_UPROBE_FEXECVE_RET] = { "fexecve_ret", "fexecve", true, true },
+	[TW_UPROBE_UNSHARE] = { "unshare", "unshare", false, true },
+	[TW_UPROBE_UNSHARE_RET] = { "unshare_ret", "unshare", true, true },
+	[TW_UPROBE_SETNS] = { "setns", "setns", false, true },
+	[TW_UPROBE_SETNS_RET] = { "setns_ret", "setns", true, true },
 };
 
 struct tw_uprobes {
@@ -112,6 +116,10 @@ static int fetchargs(enum tw_uprobe_func f, int max_args, struct tw_buf *b)
 		return tw_buf_printf(b, "fd=%s:s32", arg_regs[0]);
 	case TW_UPROBE_CHDIR:
 		return tw_buf_printf(b, "path=+0(%s):ustring", arg_regs[0]);
+	case TW_UPROBE_UNSHARE:
+		return tw_buf_printf(b, "flags=%s:u64", arg_regs[0]);
+	case TW_UPROBE_SETNS:
+		return tw_buf_printf(b, "flags=%s:u32", arg_regs[1]);
 	case TW_UPROBE_EXECVE:
 		if (tw_buf_printf(b, "fn=+0(%s):ustring", arg_regs[0]))
 			return -ENOMEM;

@@ -7,10 +7,13 @@ if [ "$(id -u)" != 0 ]; then
 	echo "live tests need root (tracefs)"; echo "0 passed, 1 failed"; exit 1
 fi
 grep -q ' tracefs ' /proc/mounts || mount -t tracefs nodev /sys/kernel/tracing
+# Debian's own python3 when there is one (sudo may drop a pyenv PATH); the standard library only.
+PY=$(command -v /usr/bin/python3 || command -v python3)
+export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ left in the source tree
 passed=0 failed=0
 for t in tests/live/test_*.py; do
 	echo "== $t"
-	out=$(python3 "$t" 2>&1); rc=$?
+	out=$("$PY" "$t" 2>&1); rc=$?
 	echo "$out"
 	line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
 	p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}')

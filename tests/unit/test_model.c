@@ -918,6 +918,144 @@ static void test_alloc_failures(void **state)
 	fail_msg("allocation count did not converge");
 }
 
+static void ns_call(struct tw_model *m, uint64_t ts, int tid, bool setns, uint64_t flags, long ret)
+{
+	struct tw_event *ev = tw_event_new(TW_EV_NS_ENTER);
+
+	ev->ts = ts;
+	ev->tid = tid;
+	ev->ns.setns = setns;
+	ev->ns.flags = flags;
+	apply(m, ev);
+	ev = tw_event_new(TW_EV_NS_EXIT);
+	ev->ts = ts + 1;
+	ev->tid = tid;
+	ev->ns.setns = setns;
+	ev->ns.ret = ret;
+	apply(m, ev);
+}
+
+/*
+ * A thread unshare(CLONE_FS)s, then chdir(/D2): the main thread's cwd stays /D1, so its child
+ * runs /D1/prog. Without the unshare the same chdir moves the whole process (/D2/prog).
+ */
+static void test_thread_unshare_fs(void **state)
+{
+	static const uint64_t results[2][2] = { { 0, 0 }, { 0x200, 0 } };
+	const char *expect[2] = { "/D2/prog", "/D1/prog" };
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct sink s = { 0 };
+		struct tw_model *m = model(&s, NULL, false);
+
+		seed(m, 100, 100, 1, "/D1", 5);
+		newtask(m, 10, 100, 101, THREAD_FLAGS);
+		if (results[k][0])
+			ns_call(m, 15, 101, false, results[k][0], 0);
+		do_chdir(m, 20, 101, "/D2");
+		newtask(m, 30, 100, 200, 0);
+		exec_ev(m, 40, 200, 200, "./prog", NULL);
+		assert_int_equal(tw_model_flush(m), 0);
+		assert_path(only_exec(&s), expect[k], "cwd");
+		sink_clear(&s);
+		tw_model_free(m);
+	}
+}
+
+/* A failed unshare changes nothing; an unshare of another namespace type neither. */
+static void test_unshare_failed_or_other(void **state)
+{
+	struct sink s = { 0 };
+	struct tw_model *m = model(&s, NULL, false);
+
+	seed(m, 100, 100, 1, "/D1", 5);
+	newtask(m, 10, 100, 101, THREAD_FLAGS);
+	ns_call(m, 12, 101, false, 0x200, -22);
+	ns_call(m, 14, 101, false, 0x40000000 /* CLONE_NEWNET */, 0);
+	do_chdir(m, 20, 101, "/D2");
+	newtask(m, 30, 100, 200, 0);
+	exec_ev(m, 40, 200, 200, "./prog", NULL);
+	assert_int_equal(tw_model_flush(m), 0);
+	assert_path(only_exec(&s), "/D2/prog", "cwd");
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
+/*
+ * setns() into a mount namespace (nstype CLONE_NEWNS, or 0 = any) moves the cwd to that
+ * namespace's root: unknown to the model, so only the exec-time /proc read may resolve a
+ * relative exec. setns(CLONE_NEWNET) leaves the cwd alone.
+ */
+static void test_setns_cwd(void **state)
+{
+	static const uint64_t nstypes[3] = { 0x20000, 0, 0x40000000 };
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		struct sink s = { 0 };
+		struct tw_model *m = model(&s, NULL, false);
+
+		seed(m, 100, 100, 1, "/D1", 5);
+		ns_call(m, 10, 100, true, nstypes[k], 0);
+		newtask(m, 30, 100, 200, 0);
+		exec_ev(m, 40, 200, 200, "./prog", NULL);
+		assert_int_equal(tw_model_flush(m), 0);
+		if (k < 2)
+			assert_path(only_exec(&s), NULL, "unresolved");
+		else
+			assert_path(only_exec(&s), "/D1/prog", "cwd");
+		sink_clear(&s);
+		tw_model_free(m);
+	}
+}
+
+static void seed_owner(struct tw_model *m, int tid, int tgid, int ppid, const char *cwd,
+		       int fs_owner)
+{
+	struct tw_proc_task t = {
+		.tid = tid, .tgid = tgid, .ppid = ppid, .cwd = cwd,
+		.t_start = 4, .t_read = 5, .fs_owner = fs_owner,
+	};
+
+	assert_int_equal(tw_model_seed(m, &t), 0);
+}
+
+/*
+ * Sharing set up before tracewatch started, as the snapshot's kcmp() grouping reports it:
+ * process 200 shares 100's fs_struct (CLONE_FS child), so 100's chdir moves 200 too; thread
+ * 101 unshared (fs_owner -1), so it keeps its own; with fs_owner unknown (0) a thread is
+ * taken to share its leader's.
+ */
+static void test_seed_fs_owner(void **state)
+{
+	struct sink s = { 0 };
+	struct tw_model *m = model(&s, NULL, false);
+
+	seed_owner(m, 100, 100, 1, "/D1", -1);
+	seed_owner(m, 101, 100, 1, "/D1", -1);
+	seed_owner(m, 102, 100, 1, "/D1", 0);
+	seed_owner(m, 200, 200, 100, "/D1", 100);
+	do_chdir(m, 10, 100, "/D2");
+	exec_ev(m, 20, 200, 200, "./a", NULL);
+	assert_int_equal(tw_model_flush(m), 0);
+	assert_path(only_exec(&s), "/D2/a", "cwd");
+	sink_clear(&s);
+
+	/* The unshared thread's child still looks in /D1; the thread that shares sees /D2. */
+	newtask(m, 30, 101, 300, 0);
+	exec_ev(m, 40, 300, 300, "./b", NULL);
+	assert_int_equal(tw_model_flush(m), 0);
+	assert_path(only_exec(&s), "/D1/b", "cwd");
+	sink_clear(&s);
+	newtask(m, 50, 102, 400, 0);
+	exec_ev(m, 60, 400, 400, "./c", NULL);
+	assert_int_equal(tw_model_flush(m), 0);
+	assert_path(only_exec(&s), "/D2/c", "cwd");
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -948,6 +1086,10 @@ int main(void)
 		cmocka_unit_test(test_exec_failed),
 		cmocka_unit_test(test_syscall_string_tier),
 		cmocka_unit_test(test_foreign_root_ignores_strings),
+		cmocka_unit_test(test_thread_unshare_fs),
+		cmocka_unit_test(test_unshare_failed_or_other),
+		cmocka_unit_test(test_setns_cwd),
+		cmocka_unit_test(test_seed_fs_owner),
 		cmocka_unit_test(test_memory_bounded),
 		cmocka_unit_test(test_alloc_failures),
 	};

@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "path.h"
@@ -129,6 +134,107 @@ static void test_snapshot_finds_self(void **state)
 	assert_int_equal(tw_probe_snapshot("/nonexistent-proc", NULL, count_self, &found), -ENOENT);
 }
 
+struct fs_case {
+	int shared_thread, private_thread, clonefs_child, fork_child;
+	int owner[4];		/* fs_owner seen for each, in that order */
+	int seen;
+};
+
+static int record_owner(const struct tw_proc_task *t, void *ctx)
+{
+	struct fs_case *c = ctx;
+	int ids[4] = { c->shared_thread, c->private_thread, c->clonefs_child, c->fork_child };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (t->tid == ids[i]) {
+			c->owner[i] = t->fs_owner;
+			c->seen++;
+		}
+	return 0;
+}
+
+static int thread_go[2], thread_done[2];
+
+/* Says its tid (negative once it has its own fs_struct) and waits for thread_go to close. */
+static void *thread_main(void *unshare_fs)
+{
+	int tid = gettid();
+	char c;
+
+	if (unshare_fs) {
+		if (unshare(CLONE_FS))
+			tid = 0;
+		else
+			tid = -tid;
+	}
+	(void)!write(thread_done[1], &tid, sizeof(tid));
+	(void)!read(thread_go[0], &c, 1);
+	return NULL;
+}
+
+/* A child that waits for its pipe to close; @flags 0 = fork, CLONE_FS = shares our cwd. */
+static pid_t spawn_waiter(unsigned long flags, const int fds[2])
+{
+	pid_t pid = syscall(SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
+	char c;
+
+	if (pid == 0) {
+		close(fds[1]);
+		(void)!read(fds[0], &c, 1);
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * The snapshot groups tasks by fs_struct (kcmp): a thread shares its leader's, a thread
+ * that unshare(CLONE_FS)d does not, a CLONE_FS child shares its parent's, a fork child not.
+ */
+static void test_snapshot_fs_groups(void **state)
+{
+	struct fs_case c = { 0 };
+	pthread_t t1, t2;
+	int kids[2];
+	int i;
+
+	assert_int_equal(pipe(thread_go), 0);
+	assert_int_equal(pipe(thread_done), 0);
+	assert_int_equal(pipe(kids), 0);
+	assert_int_equal(pthread_create(&t1, NULL, thread_main, NULL), 0);
+	assert_int_equal(pthread_create(&t2, NULL, thread_main, (void *)1), 0);
+	for (i = 0; i < 2; i++) {
+		int tid;
+
+		assert_int_equal(read(thread_done[0], &tid, sizeof(tid)), sizeof(tid));
+		assert_int_not_equal(tid, 0);	/* unshare failed */
+		if (tid > 0)
+			c.shared_thread = tid;
+		else
+			c.private_thread = -tid;
+	}
+	c.clonefs_child = spawn_waiter(CLONE_FS, kids);
+	c.fork_child = spawn_waiter(0, kids);
+	assert_true(c.clonefs_child > 0 && c.fork_child > 0);
+	assert_true(c.shared_thread > 0 && c.private_thread > 0);
+	assert_int_equal(tw_probe_snapshot("/proc", NULL, record_owner, &c), 0);
+	assert_int_equal(c.seen, 4);
+	assert_int_equal(c.owner[0], getpid());
+	assert_int_equal(c.owner[1], -1);
+	assert_int_equal(c.owner[2], getpid());
+	assert_int_equal(c.owner[3], -1);
+	close(kids[1]);
+	close(thread_go[1]);
+	waitpid(c.clonefs_child, NULL, 0);
+	waitpid(c.fork_child, NULL, 0);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	close(kids[0]);
+	close(thread_go[0]);
+	close(thread_done[0]);
+	close(thread_done[1]);
+}
+
 static void test_readlink_long(void **state)
 {
 	char target[1200];
@@ -156,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_join_plain),	  cmocka_unit_test(test_join_dotdot),
 		cmocka_unit_test(test_comm),		  cmocka_unit_test(test_probe_self),
 		cmocka_unit_test(test_probe_vanished),	  cmocka_unit_test(test_snapshot_finds_self),
+		cmocka_unit_test(test_snapshot_fs_groups),
 		cmocka_unit_test(test_readlink_long),
 	};
 

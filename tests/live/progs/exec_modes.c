@@ -57,8 +57,12 @@ static void *exec_thread(void *unused)
  * Usage: exec_modes MODE DIR PROG [ARG...]
  *   plain              chdir(DIR); execve(PROG)
  *   fchdir             fchdir(open(DIR)); execve(PROG)
+ *   try-chdir          chdir(DIR), which is meant to fail; execve(PROG) from the same cwd
  *   spawn              chdir(DIR); posix_spawn(PROG); wait
- *   execveat           execveat(open(DIR), PROG)
+ *   spawn-chdir        posix_spawn(PROG) with a chdir(DIR) file action (the child chdirs)
+ *   spawn-fchdir       posix_spawn(PROG) with an fchdir(open(DIR)) file action
+ *   execveat           execveat(open(DIR), PROG) by the raw syscall (bypasses libc)
+ *   execveat-libc      execveat(open(DIR), PROG) through the libc wrapper
  *   fexecve            fexecve(open(DIR/PROG))
  *   thread-chdir-fork  thread 1 chdir(DIR); then thread 2 forks, the child execve(PROG)
  *   thread-exec        chdir(DIR) unless "-"; a second thread execve(PROG)
@@ -83,6 +87,13 @@ int main(int argc, char **argv)
 			die("chdir");
 		execve(prog, args, environ);
 		die("execve");
+	} else if (!strcmp(mode, "try-chdir")) {
+		if (!chdir(dir)) {
+			fprintf(stderr, "exec_modes: chdir(%s) succeeded\n", dir);
+			return 3;
+		}
+		execve(prog, args, environ);
+		die("execve");
 	} else if (!strcmp(mode, "fchdir")) {
 		int fd = open(dir, O_RDONLY | O_DIRECTORY);
 
@@ -101,12 +112,38 @@ int main(int argc, char **argv)
 			die("posix_spawn");
 		waitpid(pid, &status, 0);
 		return 0;
+	} else if (!strcmp(mode, "spawn-chdir") || !strcmp(mode, "spawn-fchdir")) {
+		posix_spawn_file_actions_t fa;
+		pid_t pid;
+		int status, fd;
+
+		posix_spawn_file_actions_init(&fa);
+		if (!strcmp(mode, "spawn-chdir")) {
+			posix_spawn_file_actions_addchdir_np(&fa, dir);
+		} else {
+			fd = open(dir, O_RDONLY | O_DIRECTORY);
+			if (fd < 0)
+				die("open");
+			posix_spawn_file_actions_addfchdir_np(&fa, fd);
+		}
+		errno = posix_spawn(&pid, prog, &fa, NULL, args, environ);
+		if (errno)
+			die("posix_spawn");
+		waitpid(pid, &status, 0);
+		return 0;
 	} else if (!strcmp(mode, "execveat")) {
 		int fd = open(dir, O_RDONLY | O_DIRECTORY);
 
 		if (fd < 0)
 			die("open");
 		syscall(SYS_execveat, fd, prog, args, environ, 0);
+		die("execveat");
+	} else if (!strcmp(mode, "execveat-libc")) {
+		int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+		if (fd < 0)
+			die("open");
+		execveat(fd, prog, args, environ, 0);
 		die("execveat");
 	} else if (!strcmp(mode, "fexecve")) {
 		char path[4096];
