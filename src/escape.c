@@ -19,9 +19,6 @@ static const bool plain[256] = {
 	[0x5d ... 0x7e] = true,	/* 0x5c is the backslash */
 };
 
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
 /*
  * Whether all 8 bytes of @w are plain, tested all at once (the "has less / has more / has
  * zero byte" tricks from Bit Twiddling Hacks; each is exact about whether some byte
@@ -30,12 +27,10 @@ static const bool plain[256] = {
  */
 static inline bool word_plain(uint64_t w)
 {
-	uint64_t bs = w ^ (ONES * '\\');
-	uint64_t low = (w - ONES * 0x20) & ~w;		/* some byte < 0x20 */
-	uint64_t high = (w + ONES * (0x7f - 0x7e)) | w;	/* some byte > 0x7e */
-	uint64_t back = (bs - ONES) & ~bs;		/* some byte == '\\' */
+	uint64_t low = (w - TW_WORD_ONES * 0x20) & ~w;		/* some byte < 0x20 */
+	uint64_t high = (w + TW_WORD_ONES * (0x7f - 0x7e)) | w;	/* some byte > 0x7e */
 
-	return !((low | high | back) & HIGHS);
+	return !((low | high) & TW_WORD_HIGHS) && !tw_word_has_byte(w, '\\');
 }
 
 /*
@@ -112,19 +107,10 @@ static size_t escape_byte(unsigned char c, char esc[4])
 	}
 }
 
-/*
- * tw_buf_append() with the common case inline: names are short and the buffer is reused, so
- * it nearly always has room already. Keeps the buffer's invariant (NUL after the data).
- */
-static inline int append(struct tw_buf *b, const void *p, size_t n)
+/* Even an empty result must be a valid (empty) string, not a NULL pointer. Returns -ENOMEM or 0. */
+static int empty_string(struct tw_buf *b)
 {
-	if (b->len + n < b->cap) {
-		memcpy(b->data + b->len, p, n);
-		b->len += n;
-		b->data[b->len] = '\0';
-		return 0;
-	}
-	return tw_buf_append(b, p, n);
+	return b->data ? 0 : tw_buf_append(b, "", 0);
 }
 
 /* Put @b back to its first @len bytes after a failed append, so a failure changes nothing. */
@@ -153,6 +139,8 @@ int tw_escape(struct tw_buf *out, const char *str, size_t len)
 	size_t start = out->len;
 	size_t i = 0;
 
+	if (empty_string(out))
+		return -ENOMEM;
 	while (i < len) {
 		size_t run = i, n = 0;
 		uint32_t cp = 0;
@@ -184,7 +172,7 @@ int tw_escape(struct tw_buf *out, const char *str, size_t len)
 			run += n;
 			n = 0;
 		}
-		if (run > i && append(out, s + i, run - i))
+		if (run > i && tw_buf_append(out, s + i, run - i))
 			goto out_nomem;
 		i = run;
 		if (i == len)
@@ -204,12 +192,9 @@ int tw_escape(struct tw_buf *out, const char *str, size_t len)
 			elen = escape_byte(s[i], esc);
 			i++;
 		}
-		if (append(out, esc, elen))
+		if (tw_buf_append(out, esc, elen))
 			goto out_nomem;
 	}
-	/* An empty result must still be a valid (empty) string, not a NULL pointer. */
-	if (!out->data && tw_buf_append(out, "", 0))
-		goto out_nomem;
 	return 0;
 
 out_nomem:
@@ -256,38 +241,6 @@ static bool argv_all_safe(const unsigned char *a, size_t len)
 	return true;
 }
 
-/*
- * Wrap the last @n bytes of @out in single quotes, writing ' as '\'' (POSIX sh). Done in
- * place, back to front, so that quoting needs no second buffer.
- */
-static int shell_quote_tail(struct tw_buf *out, size_t n)
-{
-	size_t start = out->len - n, quotes = 0, extra, i;
-	char *src, *dst;
-
-	for (i = start; i < out->len; i++)
-		quotes += out->data[i] == '\'';
-	extra = 2 + 3 * quotes;
-	for (i = 0; i < extra; i++)
-		if (tw_buf_putc(out, '\''))
-			return -ENOMEM;
-	/* out->data may have moved; the closing quote is already in place. */
-	src = out->data + start + n;
-	dst = out->data + out->len - 1;
-	while (src > out->data + start) {
-		char c = *--src;
-
-		if (c == '\'') {
-			dst -= 4;
-			memcpy(dst, "'\\''", 4);
-		} else {
-			*--dst = c;
-		}
-	}
-	*--dst = '\'';
-	return 0;
-}
-
 /**
  * tw_escape_argv() - append an argument vector as one line of shell-like text
  * @out: buffer to append to
@@ -306,10 +259,12 @@ int tw_escape_argv(struct tw_buf *out, const char *argv, size_t len)
 	size_t start = out->len;
 	size_t i = 0;
 
+	if (empty_string(out))
+		return -ENOMEM;
 	if (argv_all_safe((const unsigned char *)argv, len)) {
 		size_t n = len - !argv[len - 1];
 
-		if (append(out, argv, n))
+		if (tw_buf_append(out, argv, n))
 			goto out_nomem;
 		for (i = start; i < out->len; i++)
 			if (!out->data[i])
@@ -326,12 +281,10 @@ int tw_escape_argv(struct tw_buf *out, const char *argv, size_t len)
 		if (tw_escape(out, argv + i, n))
 			goto out_nomem;
 		if (!shell_safe(out->data + arg_start, out->len - arg_start) &&
-		    shell_quote_tail(out, out->len - arg_start))
+		    tw_buf_quote_tail(out, arg_start, '\'', "'\\''"))
 			goto out_nomem;
 		i += n + 1;
 	}
-	if (!out->data && tw_buf_append(out, "", 0))
-		goto out_nomem;
 	return 0;
 
 out_nomem:

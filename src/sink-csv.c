@@ -8,9 +8,6 @@
 #include "escape.h"
 #include "sink-impl.h"
 
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
 /*
  * Whether the escaped field @f (@n bytes) must be quoted. A comma or a quote would change the row; a space at either
  * end is trimmed by many readers; an empty known value is written "" so that it differs from
@@ -19,7 +16,7 @@
  */
 static bool needs_quotes(const char *f, size_t n)
 {
-	uint64_t w, c, q;
+	uint64_t w;
 	size_t i;
 
 	if (!n || f[0] == ' ' || f[n - 1] == ' ')
@@ -38,49 +35,11 @@ static bool needs_quotes(const char *f, size_t n)
 		if (i > n - 8)
 			i = n - 8;
 		memcpy(&w, f + i, 8);
-		c = w ^ (ONES * ',');
-		q = w ^ (ONES * '"');
-		if (((c - ONES) & ~c & HIGHS) || ((q - ONES) & ~q & HIGHS))
+		if (tw_word_has_byte(w, ',') || tw_word_has_byte(w, '"'))
 			return true;
 		if (i == n - 8)
 			return false;
 	}
-}
-
-/* Quote the field from @start to the end of @l in place, doubling its quotes. */
-static int quote_tail(struct tw_buf *l, size_t start)
-{
-	size_t end = l->len, quotes = 0, i;
-	char *src, *dst;
-
-	for (i = start; i < end; i++)
-		quotes += l->data[i] == '"';
-	for (i = 0; i < 2 + quotes; i++)
-		if (tw_buf_putc(l, '"'))
-			return -ENOMEM;
-	/* Back to front, so that nothing is overwritten before it is moved. */
-	src = l->data + end;
-	dst = l->data + l->len - 1;	/* the closing quote is in place */
-	while (src > l->data + start) {
-		char c = *--src;
-
-		*--dst = c;
-		if (c == '"')
-			*--dst = '"';
-	}
-	*--dst = '"';
-	return 0;
-}
-
-/* tw_buf_putc() with the usual case inline: the reused line buffer nearly always has room. */
-static inline int line_putc(struct tw_buf *l, char ch)
-{
-	if (l->len + 1 < l->cap) {
-		l->data[l->len++] = ch;
-		l->data[l->len] = '\0';
-		return 0;
-	}
-	return tw_buf_putc(l, ch);
 }
 
 static int csv_header(struct tw_sink *s)
@@ -109,7 +68,7 @@ static int csv_format(struct tw_sink *s, const struct tw_record *rec)
 		const char *str;
 		int ret = 0;
 
-		if (c && line_putc(l, ','))
+		if (c && tw_buf_putc(l, ','))
 			return -ENOMEM;
 		start = l->len;
 		switch (tw_columns[c].kind) {
@@ -126,7 +85,7 @@ static int csv_format(struct tw_sink *s, const struct tw_record *rec)
 				break;
 			ret = tw_escape_argv(l, rec->argv, rec->argv_len);
 			if (!ret && needs_quotes(l->data + start, l->len - start))
-				ret = quote_tail(l, start);
+				ret = tw_buf_quote_tail(l, start, '"', "\"\"");
 			break;
 		case TW_KIND_STRING:
 			str = tw_sink_column_string(rec, c);
@@ -134,7 +93,7 @@ static int csv_format(struct tw_sink *s, const struct tw_record *rec)
 				break;
 			ret = tw_escape(l, str, strlen(str));
 			if (!ret && needs_quotes(l->data + start, l->len - start))
-				ret = quote_tail(l, start);
+				ret = tw_buf_quote_tail(l, start, '"', "\"\"");
 			break;
 		}
 		if (ret)

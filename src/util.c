@@ -134,7 +134,7 @@ static int buf_reserve(struct tw_buf *b, size_t extra)
 	return 0;
 }
 
-int tw_buf_append(struct tw_buf *b, const void *p, size_t n)
+int tw_buf_append_grow(struct tw_buf *b, const void *p, size_t n)
 {
 	if (buf_reserve(b, n))
 		return -ENOMEM;
@@ -149,9 +149,33 @@ int tw_buf_puts(struct tw_buf *b, const char *s)
 	return tw_buf_append(b, s, strlen(s));
 }
 
-int tw_buf_putc(struct tw_buf *b, char c)
+int tw_buf_quote_tail(struct tw_buf *b, size_t start, char quote, const char *inner)
 {
-	return tw_buf_append(b, &c, 1);
+	size_t end = b->len, inner_len = strlen(inner), quotes = 0, i;
+	char *src, *dst;
+
+	for (i = start; i < end; i++)
+		quotes += b->data[i] == quote;
+	if (buf_reserve(b, 2 + quotes * (inner_len - 1)))
+		return -ENOMEM;
+	b->len += 2 + quotes * (inner_len - 1);
+	b->data[b->len] = '\0';
+	/* Back to front, so that nothing is overwritten before it is moved. */
+	src = b->data + end;
+	dst = b->data + b->len;
+	*--dst = quote;
+	while (src > b->data + start) {
+		char c = *--src;
+
+		if (c == quote) {
+			dst -= inner_len;
+			memcpy(dst, inner, inner_len);
+		} else {
+			*--dst = c;
+		}
+	}
+	*--dst = quote;
+	return 0;
 }
 
 int tw_buf_printf(struct tw_buf *b, const char *fmt, ...)

@@ -15,28 +15,29 @@
 
 /* Expected values below are written from the rule in escape.h, by hand. */
 
-static void esc_is(const char *in, size_t len, const char *want)
+/* @fn (tw_escape or tw_escape_argv) of @len bytes at @in into an empty buffer gives @want. */
+static void result_is(int (*fn)(struct tw_buf *, const char *, size_t), const char *in,
+		      size_t len, const char *want)
 {
 	struct tw_buf b = { 0 };
 
-	assert_int_equal(tw_escape(&b, in, len), 0);
+	assert_int_equal(fn(&b, in, len), 0);
 	assert_non_null(b.data);
 	assert_int_equal(b.len, strlen(want));
 	assert_string_equal(b.data, want);
 	tw_buf_release(&b);
 }
 
+static void esc_is(const char *in, size_t len, const char *want)
+{
+	result_is(tw_escape, in, len, want);
+}
+
 #define ESC(lit, want) esc_is(lit, sizeof(lit) - 1, want)
 
 static void argv_is(const char *argv, size_t len, const char *want)
 {
-	struct tw_buf b = { 0 };
-
-	assert_int_equal(tw_escape_argv(&b, argv, len), 0);
-	assert_non_null(b.data);
-	assert_int_equal(b.len, strlen(want));
-	assert_string_equal(b.data, want);
-	tw_buf_release(&b);
+	result_is(tw_escape_argv, argv, len, want);
 }
 
 #define ARGV(lit, want) argv_is(lit, sizeof(lit) - 1, want)
