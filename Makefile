@@ -12,7 +12,7 @@ PKGS      := libtracefs libtraceevent libcjson libelf
 CFLAGS    ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 	-DTW_VERSION='"$(VERSION)"' -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS    += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
+LDLIBS    += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lz -lpthread
 DEPFLAGS   = -MMD -MP
 
 ifeq ($(V),1)

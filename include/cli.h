@@ -5,9 +5,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "filter.h"
 #include "sink.h"
+
+/* The commands that share these options. */
+enum tw_cli_cmd {
+	TW_CLI_LIVE,
+	TW_CLI_RECORD,
+	TW_CLI_REPORT,
+	TW_CLI_NR,
+};
 
 struct tw_live_opts {
 	enum tw_format format;
@@ -20,6 +29,8 @@ struct tw_live_opts {
 	bool uprobes;			/* libc uprobe string tier */
 	int max_args;			/* argv elements captured by uprobes */
 	bool no_syscalls;		/* no syscall events: uprobes only */
+	const char *record;		/* live: also record to this file */
+	const char *input;		/* report: the recording to read ("-": stdin) */
 };
 
 /*
@@ -29,7 +40,16 @@ struct tw_live_opts {
  */
 int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o);
 
+/*
+ * Parse the options of @cmd (argv[0] is the command name): each command takes its own subset
+ * and refuses the others. Returns as tw_cli_parse_live().
+ */
+int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts *o);
+
 /* Print the usage text to @f. */
 void tw_cli_usage(FILE *f);
+
+/* Print the usage text of @cmd to @f. */
+void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f);
 
 #endif

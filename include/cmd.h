@@ -6,6 +6,12 @@
 /* Live monitor (the default command). argv[0] is the command name. */
 int cmd_live(int argc, char **argv);
 
+/* Trace like the live monitor, but write a recording (recording.h) instead of records. */
+int cmd_record(int argc, char **argv);
+
+/* Replay a recording through the pipeline: the records a live run would have printed. */
+int cmd_report(int argc, char **argv);
+
 /* What this kernel allows and which tiers tracewatch will use. */
 int cmd_doctor(int argc, char **argv);
 

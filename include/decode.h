@@ -39,6 +39,14 @@ struct tw_decoder *tw_decoder_new(struct tep_handle *tep, const char *uprobe_gro
  */
 int tw_decoder_refresh_uprobes(struct tw_decoder *d, const char *group);
 
+/*
+ * Call @cb for each event the decoder reads (by id, in id order), with its system and name
+ * (borrowed from the tep). Stops at and returns the first non-zero return of @cb; else 0.
+ */
+int tw_decoder_for_each_event(const struct tw_decoder *d,
+			      int (*cb)(int id, const char *system, const char *name, void *ctx),
+			      void *ctx);
+
 /* Number of uprobe events the decoder found. */
 int tw_decoder_uprobe_count(const struct tw_decoder *d);
 

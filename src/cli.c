@@ -16,6 +16,8 @@
 void tw_cli_usage(FILE *f)
 {
 	fputs("Usage: tracewatch [OPTIONS]\n"
+	      "       tracewatch record -o FILE [OPTIONS]\n"
+	      "       tracewatch report FILE [OPTIONS]\n"
 	      "       tracewatch doctor\n"
 	      "\n"
 	      "Watch every program execution on this host through ftrace (tracefs) and print,\n"
@@ -51,7 +53,11 @@ void tw_cli_usage(FILE *f)
 	      "  -h, --help             show this help\n"
 	      "  -V, --version          show the version\n"
 	      "\n"
+	      "      --record FILE      also write a recording of the run to FILE (see record)\n"
+	      "\n"
 	      "Commands:\n"
+	      "  record -o FILE         write a recording instead of records\n"
+	      "  report FILE            print the records of a recording\n"
 	      "  doctor                 tell what this kernel allows and what tracewatch will use\n"
 	      "\n"
 	      "Each exec record says how its path was found (path_source): absolute (the\n"
@@ -86,32 +92,116 @@ static int parse_number(const char *opt, const char *arg, double min, double max
 	return 0;
 }
 
-int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o)
+/* Which commands take an option (enum tw_cli_cmd bits). */
+#define ON_LIVE (1u << TW_CLI_LIVE)
+#define ON_RECORD (1u << TW_CLI_RECORD)
+#define ON_REPORT (1u << TW_CLI_REPORT)
+#define ON_ALL (ON_LIVE | ON_RECORD | ON_REPORT)
+#define ON_TRACING (ON_LIVE | ON_RECORD)
+#define ON_PRINTING (ON_LIVE | ON_REPORT)
+
+enum { OPT_POLL_MS = 256, OPT_CGROUP, OPT_CONTAINER, OPT_HOST_ONLY, OPT_CONTAINERS_ONLY,
+       OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS, OPT_RECORD };
+
+struct cli_option {
+	struct option opt;
+	unsigned int cmds;
+};
+
+static const struct cli_option cli_options[] = {
+	{ { "format", required_argument, NULL, 'f' }, ON_PRINTING },
+	{ { "output", required_argument, NULL, 'o' }, ON_ALL },
+	{ { "duration", required_argument, NULL, 'd' }, ON_TRACING },
+	{ { "events", required_argument, NULL, 'e' }, ON_PRINTING },
+	{ { "buffer-size", required_argument, NULL, 'b' }, ON_TRACING },
+	{ { "poll-ms", required_argument, NULL, OPT_POLL_MS }, ON_TRACING },
+	{ { "cgroup", required_argument, NULL, OPT_CGROUP }, ON_PRINTING },
+	{ { "container", required_argument, NULL, OPT_CONTAINER }, ON_PRINTING },
+	{ { "host-only", no_argument, NULL, OPT_HOST_ONLY }, ON_PRINTING },
+	{ { "containers-only", no_argument, NULL, OPT_CONTAINERS_ONLY }, ON_PRINTING },
+	{ { "max-args", required_argument, NULL, OPT_MAX_ARGS }, ON_TRACING },
+	{ { "no-uprobes", no_argument, NULL, OPT_NO_UPROBES }, ON_TRACING },
+	{ { "no-probes", no_argument, NULL, OPT_NO_PROBES }, ON_TRACING },
+	{ { "no-syscall-events", no_argument, NULL, OPT_NO_SYSCALLS }, ON_TRACING },
+	{ { "record", required_argument, NULL, OPT_RECORD }, ON_LIVE },
+	{ { "help", no_argument, NULL, 'h' }, ON_ALL },
+	{ { "version", no_argument, NULL, 'V' }, ON_ALL },
+};
+
+static const char *const cmd_names[TW_CLI_NR] = {
+	[TW_CLI_LIVE] = "tracewatch",
+	[TW_CLI_RECORD] = "tracewatch record",
+	[TW_CLI_REPORT] = "tracewatch report",
+};
+
+void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 {
-	enum { OPT_POLL_MS = 256, OPT_CGROUP, OPT_CONTAINER, OPT_HOST_ONLY, OPT_CONTAINERS_ONLY,
-	       OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS };
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "buffer-size", required_argument, NULL, 'b' },
-		{ "poll-ms", required_argument, NULL, OPT_POLL_MS },
-		{ "cgroup", required_argument, NULL, OPT_CGROUP },
-		{ "container", required_argument, NULL, OPT_CONTAINER },
-		{ "host-only", no_argument, NULL, OPT_HOST_ONLY },
-		{ "containers-only", no_argument, NULL, OPT_CONTAINERS_ONLY },
-		{ "max-args", required_argument, NULL, OPT_MAX_ARGS },
-		{ "no-uprobes", no_argument, NULL, OPT_NO_UPROBES },
-		{ "no-probes", no_argument, NULL, OPT_NO_PROBES },
-		{ "no-syscall-events", no_argument, NULL, OPT_NO_SYSCALLS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	if (cmd == TW_CLI_RECORD)
+		fputs("Usage: tracewatch record -o FILE [OPTIONS]\n"
+		      "\n"
+		      "Trace every program execution like 'tracewatch' does, but write what the kernel\n"
+		      "and /proc said, unformatted, to FILE (a recording), to be turned into records\n"
+		      "later, anywhere, with 'tracewatch report FILE'. The records are the same as\n"
+		      "those a live run would have printed. Needs root.\n"
+		      "\n"
+		      "Options:\n"
+		      "  -o, --output FILE      the recording ('-': standard output); required\n"
+		      "  -d, --duration SEC     stop after SEC seconds (fractions allowed)\n"
+		      "  -b, --buffer-size KB   kernel ring buffer per CPU (default 4096)\n"
+		      "      --poll-ms MS       how often quiet buffers are read (default 50)\n"
+		      "      --max-args N       argv elements captured in the kernel per exec\n"
+		      "      --no-uprobes, --no-probes, --no-syscall-events\n"
+		      "                         as for 'tracewatch' (see tracewatch --help)\n"
+		      "  -h, --help             show this help\n"
+		      "\n"
+		      "Example:\n"
+		      "  sudo tracewatch record -o build.twrec --duration 600\n"
+		      "  tracewatch report build.twrec --format csv -o build.csv\n",
+		      f);
+	else if (cmd == TW_CLI_REPORT)
+		fputs("Usage: tracewatch report FILE [OPTIONS]\n"
+		      "\n"
+		      "Turn a recording made by 'tracewatch record' (or 'tracewatch --record') into\n"
+		      "records, through the same model as a live run: the same records, byte for byte.\n"
+		      "FILE '-' reads standard input. Needs no root and no tracefs. A damaged or\n"
+		      "truncated recording is reported with the offset and the reason, after the\n"
+		      "records that came before it, and the exit code is 1.\n"
+		      "\n"
+		      "Options:\n"
+		      "  -f, --format FMT       table (default on a terminal), csv or json\n"
+		      "  -o, --output FILE      write records to FILE instead of standard output\n"
+		      "  -e, --events SET       exec (default) or all (also fork, exit, chdir)\n"
+		      "      --cgroup PREFIX, --container ID, --host-only, --containers-only\n"
+		      "                         filters, as for 'tracewatch'\n"
+		      "  -h, --help             show this help\n",
+		      f);
+	else
+		tw_cli_usage(f);
+}
+
+int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts *o)
+{
+	struct option longopts[TW_ARRAY_SIZE(cli_options) + 1];
+	char shortopts[32];
+	size_t i, n = 0, ns = 0;
 	double v;
 	int c;
 
+	shortopts[ns++] = ':';
+	for (i = 0; i < TW_ARRAY_SIZE(cli_options); i++) {
+		const struct option *lo = &cli_options[i].opt;
+
+		if (!(cli_options[i].cmds & (1u << cmd)))
+			continue;
+		longopts[n++] = *lo;
+		if (lo->val < 256) {
+			shortopts[ns++] = (char)lo->val;
+			if (lo->has_arg == required_argument)
+				shortopts[ns++] = ':';
+		}
+	}
+	memset(&longopts[n], 0, sizeof(longopts[n]));
+	shortopts[ns] = 0;
 	memset(o, 0, sizeof(*o));
 	o->format = TW_FORMAT_TABLE;
 	o->buffer_kb = DEFAULT_BUFFER_KB;
@@ -120,7 +210,7 @@ int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o)
 	o->max_args = TW_UPROBE_DEFAULT_ARGS;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:o:d:e:b:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (tw_format_parse(optarg, &o->format)) {
@@ -186,19 +276,25 @@ int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o)
 		case OPT_NO_SYSCALLS:
 			o->no_syscalls = true;
 			break;
+		case OPT_RECORD:
+			o->record = optarg;
+			break;
 		case 'h':
-			tw_cli_usage(stdout);
+			tw_cli_usage_cmd(cmd, stdout);
 			return 1;
 		case 'V':
 			printf("tracewatch %s\n", TW_VERSION);
 			return 1;
 		case ':':
 			fprintf(stderr, "tracewatch: option '%s' needs a value\n", argv[optind - 1]);
-			fprintf(stderr, "Try 'tracewatch --help'.\n");
+			fprintf(stderr, "Try '%s --help'.\n", cmd_names[cmd]);
 			return -EINVAL;
 		default:
-			fprintf(stderr, "tracewatch: unknown option '%s'\n", argv[optind - 1]);
-			fprintf(stderr, "Try 'tracewatch --help'.\n");
+			fprintf(stderr, "tracewatch: unknown option '%s'%s\n", argv[optind - 1],
+				cmd == TW_CLI_LIVE ? "" : cmd == TW_CLI_RECORD ?
+				" for record (filters and formats are for report)" :
+				" for report (tracing options are for record)");
+			fprintf(stderr, "Try '%s --help'.\n", cmd_names[cmd]);
 			return -EINVAL;
 		}
 	}
@@ -211,10 +307,27 @@ int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o)
 				"--no-uprobes/--no-probes turn off\n");
 		return -EINVAL;
 	}
+	if (cmd == TW_CLI_REPORT && optind < argc)
+		o->input = argv[optind++];
+	if (cmd == TW_CLI_REPORT && !o->input) {
+		fprintf(stderr, "tracewatch: report needs the recording to read: tracewatch "
+				"report FILE\nTry 'tracewatch report --help'.\n");
+		return -EINVAL;
+	}
+	if (cmd == TW_CLI_RECORD && !o->output) {
+		fprintf(stderr, "tracewatch: record needs the file to write: tracewatch record "
+				"-o FILE\nTry 'tracewatch record --help'.\n");
+		return -EINVAL;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "tracewatch: unexpected argument '%s'\n", argv[optind]);
-		fprintf(stderr, "Try 'tracewatch --help'.\n");
+		fprintf(stderr, "Try '%s --help'.\n", cmd_names[cmd]);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o)
+{
+	return tw_cli_parse(TW_CLI_LIVE, argc, argv, o);
 }

@@ -363,6 +363,27 @@ int tw_decoder_refresh_uprobes(struct tw_decoder *d, const char *group)
 	return find_uprobes(d, group);
 }
 
+int tw_decoder_for_each_event(const struct tw_decoder *d,
+			      int (*cb)(int id, const char *system, const char *name, void *ctx),
+			      void *ctx)
+{
+	int id, ret;
+
+	for (id = 0; id < 65536; id++) {
+		struct tep_event *ev;
+
+		if (d->kind_by_id[id] == K_NONE)
+			continue;
+		ev = tep_find_event(d->tep, id);
+		if (!ev)
+			continue;
+		ret = cb(id, ev->system, ev->name, ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int tw_decoder_uprobe_count(const struct tw_decoder *d)
 {
 	return d->nr_uprobes;

@@ -12,6 +12,8 @@ struct cmd_struct {
 
 static const struct cmd_struct commands[] = {
 	{ "live", cmd_live },
+	{ "record", cmd_record },
+	{ "report", cmd_report },
 	{ "doctor", cmd_doctor },
 };
 

@@ -1,0 +1,1183 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pipeline.c - the session every command runs: inputs -> decode -> reorder -> model -> sink. */
+#include <endian.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <traceevent/event-parse.h>
+#include <tracefs.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "model.h"
+#include "pipeline.h"
+#include "probe.h"
+#include "recording.h"
+#include "reorder.h"
+#include "util.h"
+
+/*
+ * How far behind the time of a read the drained mark is put: an event reserved on a CPU just
+ * before the read may still be committing (or its vCPU preempted by the hypervisor) and show
+ * up in the next read with an older timestamp.
+ */
+#define DRAIN_SLACK_NS (10ull * 1000 * 1000)
+/* Most CPUs a recording may claim: the reorder queue has one per CPU. */
+#define MAX_REPLAY_CPUS 8192
+/* The arrival stage remembers which tids had their argv captured whole, in a small table. */
+#define ARGV_CAPTURED_SLOTS 256
+#define CLONE_INTO_CGROUP_FLAG 0x200000000ull
+
+/* A realpath answer the recording holds for the model's next question. */
+struct answer {
+	char *query;
+	char *result;		/* NULL: realpath failed */
+	struct answer *next;
+};
+
+struct tw_pipeline {
+	struct tw_pipeline_opts opts;
+
+	/* Live input. */
+	struct tw_source *src;
+	char *cgroup_root;	/* cgroup v2 mount, NULL on v1-only hosts */
+	/* tids whose libc exec call was captured whole: their exec needs no /proc argv read */
+	int argv_captured[ARGV_CAPTURED_SLOTS];
+	bool refreshed;		/* the arrival stage added probe events */
+
+	/* Replayed input. */
+	struct tw_rec_reader *rd;
+	struct tep_handle *tep;	/* owned when replaying */
+	char *probe_group;
+	char *probe_kind;
+	struct answer *answers, **answers_tail;
+	unsigned char *held;	/* a block read ahead while collecting answers */
+	struct tw_rec_block held_block;
+	bool have_held;
+	bool ended;		/* END block seen */
+	void *raw;		/* aligned copy of a recorded raw event */
+	size_t raw_cap;
+
+	int nr_cpus;
+	int64_t realtime_offset;
+	struct tw_decoder *dec;
+	struct tw_reorder *ro;
+	struct tw_model *model;
+	struct tw_sink *sink;
+	struct tw_rec_writer *rec;
+	uint8_t recorded_format[65536 / 8];
+
+	uint64_t last_released;
+	uint64_t late;
+	uint64_t lost_kernel;
+	uint64_t records;
+	uint64_t overrun;
+	uint64_t recorded_bytes;
+	int sink_err;		/* first error writing records */
+	int sink_errno;
+	int error;		/* first error of the run */
+	char errmsg[512];
+};
+
+static int fail(struct tw_pipeline *p, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Remember the first error and its text; returns @err (negative errno). */
+static int fail(struct tw_pipeline *p, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p->error) {
+		p->error = err;
+		va_start(ap, fmt);
+		vsnprintf(p->errmsg, sizeof(p->errmsg), fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+const char *tw_pipeline_error(const struct tw_pipeline *p)
+{
+	return p->errmsg;
+}
+
+/* ---- recording ---- */
+
+static int record_block(struct tw_pipeline *p, uint32_t type)
+{
+	int ret = tw_rec_block_end(p->rec, type);
+
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		return fail(p, -EIO, "writing the recording failed: %s",
+			    ret == -EFBIG ? "a block is too large" : strerror(errno ? errno : EIO));
+	return 0;
+}
+
+static int record_format(int id, const char *system, const char *name, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	char *fmt;
+	int size;
+
+	if (p->recorded_format[id / 8] & (1u << (id % 8)))
+		return 0;
+	fmt = tracefs_event_file_read(NULL, system, name, "format", &size);
+	if (!fmt)
+		return fail(p, -EIO, "cannot read the format of event %s:%s for the recording",
+			    system, name);
+	tw_rec_put_str(p->rec, system);
+	tw_rec_put_str(p->rec, name);
+	tw_rec_put_bytes(p->rec, fmt, size > 0 ? (size_t)size : 0);
+	free(fmt);
+	p->recorded_format[id / 8] |= 1u << (id % 8);
+	return record_block(p, TW_BLK_FORMAT);
+}
+
+static int record_meta(struct tw_pipeline *p)
+{
+	const char *group = tw_source_uprobe_group(p->src);
+	const char *kind = tw_source_probe_kind(p->src);
+	struct tep_handle *tep = tw_source_tep(p->src);
+	char host[HOST_NAME_MAX + 1] = "";
+	char boot_id[64] = "";
+	struct tw_buf meta = { 0 };
+	struct utsname u;
+	FILE *f;
+	int ret;
+
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+	gethostname(host, sizeof(host) - 1);
+	f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	if (f) {
+		if (!fgets(boot_id, sizeof(boot_id), f))
+			boot_id[0] = 0;
+		boot_id[strcspn(boot_id, "\n")] = 0;
+		fclose(f);
+	}
+	ret = tw_buf_printf(&meta,
+			    "tracewatch=%s\nkernel=%s\nhost=%s\nboot_id=%s\nnr_cpus=%d\n"
+			    "long_size=%d\nbig_endian=%d\nrealtime_offset_ns=%lld\n"
+			    "probe_group=%s\nprobe_kind=%s\n",
+			    TW_VERSION, u.release, host, boot_id, p->nr_cpus,
+			    tep_get_long_size(tep), tep_is_file_bigendian(tep) ? 1 : 0,
+			    (long long)p->realtime_offset, group ? group : "",
+			    kind ? kind : "");
+	if (ret) {
+		tw_buf_release(&meta);
+		return -ENOMEM;
+	}
+	tw_rec_put_str(p->rec, meta.data);
+	tw_buf_release(&meta);
+	ret = record_block(p, TW_BLK_META);
+	if (!ret)
+		ret = tw_decoder_for_each_event(p->dec, record_format, p);
+	return ret;
+}
+
+static void put_probe(struct tw_rec_writer *w, const struct tw_probe *pr)
+{
+	tw_rec_put_u64(w, pr->t_start);
+	tw_rec_put_u64(w, pr->t_read);
+	tw_rec_put_i64(w, pr->uid);
+	tw_rec_put_u32(w, (uint32_t)pr->ppid);
+	tw_rec_put_u32(w, (uint32_t)pr->root);
+	tw_rec_put_u64(w, pr->cgroup_id);
+	tw_rec_put_str(w, pr->cwd);
+	tw_rec_put_str(w, pr->exe);
+	tw_rec_put_bytes(w, pr->argv, pr->argv_len);
+	tw_rec_put_str(w, pr->cgroup);
+}
+
+static int record_event(struct tw_pipeline *p, int cpu, uint64_t ts, const void *data, int size,
+			const struct tw_probe *pr)
+{
+	tw_rec_put_u32(p->rec, (uint32_t)cpu);
+	tw_rec_put_u64(p->rec, ts);
+	tw_rec_put_bytes(p->rec, data, (size_t)size);
+	put_probe(p->rec, pr);
+	return record_block(p, TW_BLK_EVENT);
+}
+
+/* ---- the stages every input goes through ---- */
+
+static int emit_record(struct tw_record *rec, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	int ret = 0;
+
+	if (!tw_filter_match(&p->opts.filter, rec)) {
+		tw_record_free(rec);
+		return 0;
+	}
+	if (p->sink && !p->sink_err) {
+		errno = 0;
+		ret = tw_sink_write(p->sink, rec);
+		if (ret) {
+			p->sink_err = ret;
+			p->sink_errno = errno ? errno : -ret;
+		} else {
+			p->records++;
+		}
+	} else if (!p->sink) {
+		p->records++;
+	}
+	tw_record_free(rec);
+	return ret;
+}
+
+static int push_event(struct tw_pipeline *p, struct tw_event *ev)
+{
+	if (ev->ts < p->last_released)
+		p->late++;
+	if (tw_reorder_push(p->ro, ev))
+		tw_event_free(ev);	/* a CPU we did not size for: refused at decode */
+	return 0;
+}
+
+static int push_lost(struct tw_pipeline *p, int cpu, uint64_t ts, int64_t count)
+{
+	struct tw_event *ev = tw_event_new(TW_EV_LOST);
+
+	if (!ev)
+		return -ENOMEM;
+	ev->cpu = cpu;
+	ev->ts = ts;
+	ev->lost.count = count > 0 ? (uint64_t)count : 0;
+	if (count > 0)
+		p->lost_kernel += (uint64_t)count;
+	return push_event(p, ev);
+}
+
+/* Apply every event the watermark lets out (or all of them at the end). */
+static int release_events(struct tw_pipeline *p, bool all)
+{
+	struct tw_event *ev;
+	int ret = 0;
+
+	while ((ev = all ? tw_reorder_pop_any(p->ro) : tw_reorder_pop(p->ro))) {
+		if (ev->ts > p->last_released)
+			p->last_released = ev->ts;
+		ret = tw_model_apply(p->model, ev);
+		tw_event_free(ev);
+		if (ret)
+			return ret;
+	}
+	if (all)
+		return tw_model_flush(p->model);
+	return tw_model_advance(p->model, tw_reorder_watermark(p->ro));
+}
+
+static int release(struct tw_pipeline *p, bool all)
+{
+	int ret;
+
+	if (p->rec) {
+		tw_rec_put_u8(p->rec, all);
+		ret = record_block(p, TW_BLK_RELEASE);
+		if (ret)
+			return ret;
+	}
+	ret = release_events(p, all);
+	if (ret == -ENOMEM || p->error)
+		return ret == -ENOMEM ? ret : p->error;
+	if (ret)
+		return -EIO;	/* the sink failed: p->sink_err says how */
+	return 0;
+}
+
+/* The model's question: the physical path of a directory (".." resolved like the kernel). */
+static char *realpath_live(const char *dir, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	char *real = realpath(dir, NULL);
+
+	if (p->rec) {
+		tw_rec_put_str(p->rec, dir);
+		tw_rec_put_str(p->rec, real);
+		record_block(p, TW_BLK_REALPATH);
+	}
+	return real;
+}
+
+static char *realpath_replay(const char *dir, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	struct answer *a = p->answers;
+	char *real;
+
+	if (!a || strcmp(a->query, dir)) {
+		fail(p, -EBADMSG, "the recording does not answer the question the model asks here "
+				  "(realpath of a directory): damaged, or made by another version");
+		return NULL;
+	}
+	p->answers = a->next;
+	if (!p->answers)
+		p->answers_tail = &p->answers;
+	real = a->result;
+	free(a->query);
+	free(a);
+	return real;
+}
+
+/* ---- live input ---- */
+
+/* Arrival-time /proc reads: the values are checked against the event order by the model. */
+static int arrival_read(struct tw_pipeline *p, struct tw_event *ev)
+{
+	int ret;
+
+	switch (ev->type) {
+	case TW_EV_NEWTASK:
+		if (!(ev->newtask.clone_flags & CLONE_INTO_CGROUP_FLAG) || !p->cgroup_root)
+			return 0;
+		ret = tw_probe_cgroup(ev->newtask.pid, p->cgroup_root, &ev->probe.cgroup,
+				      &ev->probe.cgroup_id);
+		return ret == -ENOMEM ? ret : 0;
+	case TW_EV_UEXEC:
+		if (!ev->uexec.argv_fault && !ev->uexec.argv_truncated)
+			p->argv_captured[ev->tid % ARGV_CAPTURED_SLOTS] = ev->tid;
+		return 0;
+	case TW_EV_UCHDIR:
+		/* A path string is only usable in our view of the filesystem. */
+		return tw_probe_read(&ev->probe, ev->tid, TW_PROBE_ROOT);
+	case TW_EV_EXEC: {
+		unsigned int what = TW_PROBE_CWD | TW_PROBE_EXE | TW_PROBE_STATUS | TW_PROBE_ROOT;
+		int *slot = &p->argv_captured[ev->exec.old_pid % ARGV_CAPTURED_SLOTS];
+
+		if (*slot != ev->exec.old_pid)
+			what |= TW_PROBE_ARGV;
+		*slot = 0;
+		ret = tw_probe_read(&ev->probe, ev->exec.pid, what);
+		/* A process under another root: it may bring its own libc to probe. */
+		if (!ret && ev->probe.root == 2 &&
+		    tw_source_probe_root_libc(p->src, ev->exec.pid) > 0) {
+			ret = tw_decoder_refresh_uprobes(p->dec, tw_source_uprobe_group(p->src));
+			p->refreshed = true;
+		}
+		return ret;
+	}
+	case TW_EV_CHDIR:
+		if (ev->chdir.ret == 0)
+			return tw_probe_read(&ev->probe, ev->tid, TW_PROBE_CWD);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int on_raw_event(int cpu, uint64_t ts, const void *data, int size, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	struct tw_event *ev;
+	int ret;
+
+	ret = tw_decoder_decode(p->dec, cpu, ts, data, size, &ev);
+	if (ret <= 0)
+		return ret;
+	ret = arrival_read(p, ev);
+	if (!ret && p->rec)
+		ret = record_event(p, cpu, ts, data, size, &ev->probe);
+	if (!ret && p->refreshed && p->rec) {
+		ret = tw_decoder_for_each_event(p->dec, record_format, p);
+		if (!ret) {
+			tw_rec_put_str(p->rec, tw_source_uprobe_group(p->src));
+			ret = record_block(p, TW_BLK_REFRESH);
+		}
+	}
+	p->refreshed = false;
+	if (ret) {
+		tw_event_free(ev);
+		return ret;
+	}
+	return push_event(p, ev);
+}
+
+static int on_lost(int cpu, uint64_t ts, long long count, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	uint64_t at = ts ? ts - 1 : 0;	/* before the first event after the gap */
+
+	if (p->rec) {
+		int ret;
+
+		tw_rec_put_u32(p->rec, (uint32_t)cpu);
+		tw_rec_put_u64(p->rec, at);
+		tw_rec_put_i64(p->rec, count);
+		ret = record_block(p, TW_BLK_LOST);
+		if (ret)
+			return ret;
+	}
+	return push_lost(p, cpu, at, count);
+}
+
+static void on_drained(int cpu, uint64_t t, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	uint64_t mark = t > DRAIN_SLACK_NS ? t - DRAIN_SLACK_NS : 0;
+
+	if (p->rec) {
+		tw_rec_put_u32(p->rec, (uint32_t)cpu);
+		tw_rec_put_u64(p->rec, mark);
+		record_block(p, TW_BLK_DRAINED);
+	}
+	tw_reorder_mark_drained(p->ro, cpu, mark);
+}
+
+static void put_seed(struct tw_rec_writer *w, const struct tw_proc_task *t)
+{
+	tw_rec_put_u32(w, (uint32_t)t->tid);
+	tw_rec_put_u32(w, (uint32_t)t->tgid);
+	tw_rec_put_u32(w, (uint32_t)t->ppid);
+	tw_rec_put_u32(w, (uint32_t)t->fs_owner);
+	tw_rec_put_u32(w, (uint32_t)t->root);
+	tw_rec_put_u64(w, t->cgroup_id);
+	tw_rec_put_u64(w, t->t_start);
+	tw_rec_put_u64(w, t->t_read);
+	tw_rec_put_str(w, t->comm);
+	tw_rec_put_str(w, t->cwd);
+	tw_rec_put_str(w, t->cgroup);
+}
+
+static int seed_task(const struct tw_proc_task *t, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+
+	if (p->rec) {
+		int ret;
+
+		put_seed(p->rec, t);
+		ret = record_block(p, TW_BLK_SEED);
+		if (ret)
+			return ret;
+	}
+	return tw_model_seed(p->model, t);
+}
+
+static int64_t realtime_offset(void)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000ll + (rt.tv_nsec - mono.tv_nsec);
+}
+
+static int run_live(struct tw_pipeline *p)
+{
+	const struct tw_source_handler h = {
+		.event = on_raw_event,
+		.lost = on_lost,
+		.drained = on_drained,
+		.ctx = p,
+	};
+	uint64_t deadline = 0;
+	int ret = 0;
+
+	if (p->opts.duration > 0)
+		deadline = tw_now_mono() + (uint64_t)(p->opts.duration * 1e9);
+	while (!(p->opts.stop && *p->opts.stop)) {
+		struct tw_model_stats st;
+		int timeout = (int)p->opts.poll_ms;
+
+		/*
+		 * Records wait behind the watermark (drain time less the slack): when some do,
+		 * come back once the slack has passed instead of a whole poll period later.
+		 */
+		tw_model_get_stats(p->model, &st);
+		if ((st.pending || tw_reorder_count(p->ro)) &&
+		    timeout > (int)(DRAIN_SLACK_NS / 1000000) + 2)
+			timeout = (int)(DRAIN_SLACK_NS / 1000000) + 2;
+		if (deadline) {
+			uint64_t now = tw_now_mono();
+
+			if (now >= deadline)
+				break;
+			if ((deadline - now) / 1000000 < (uint64_t)timeout)
+				timeout = (int)((deadline - now) / 1000000) + 1;
+		}
+		ret = tw_source_wait(p->src, timeout);
+		if (!ret)
+			ret = tw_source_drain(p->src, &h);
+		if (!ret)
+			ret = release(p, false);
+		if (ret)
+			break;
+		/* Once per wake-up, not per record: a pipe reader sees records within a poll period. */
+		if (p->opts.out && fflush(p->opts.out) && !p->sink_err) {
+			p->sink_err = -EIO;
+			p->sink_errno = errno;
+			ret = -EIO;
+			break;
+		}
+		if (p->opts.record && fflush(p->opts.record)) {
+			ret = fail(p, -EIO, "writing the recording failed: %s", strerror(errno));
+			break;
+		}
+	}
+	if (ret)
+		return ret;
+	/* Stop the kernel side first, so the last drain sees the end of the stream. */
+	tw_source_stop(p->src);
+	ret = tw_source_drain(p->src, &h);
+	if (ret)
+		return ret;
+	return release(p, true);
+}
+
+/* ---- replayed input ---- */
+
+/* Parse the META block: the values the replay needs, checked. */
+static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
+{
+	struct tw_rec_cursor c;
+	char *text, *line, *save = NULL;
+	long long nr_cpus = -1, long_size = -1, big_endian = -1;
+	bool have_offset = false;
+	int ret = 0;
+
+	tw_rec_cursor_init(&c, b);
+	ret = tw_rec_get_strdup(&c, &text, NULL, false);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret || !text)
+		return fail(p, -EBADMSG, "offset %llu: meta block: damaged",
+			    (unsigned long long)b->offset);
+	for (line = strtok_r(text, "\n", &save); line && !ret; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+		char *end;
+		long long v;
+
+		if (!eq)
+			continue;
+		*eq++ = 0;
+		if (!strcmp(line, "probe_group") || !strcmp(line, "probe_kind")) {
+			char **dst = line[6] == 'g' ? &p->probe_group : &p->probe_kind;
+
+			free(*dst);
+			*dst = *eq ? tw_strdup(eq) : NULL;
+			if (*eq && !*dst)
+				ret = -ENOMEM;
+			continue;
+		}
+		if (strcmp(line, "nr_cpus") && strcmp(line, "long_size") &&
+		    strcmp(line, "big_endian") && strcmp(line, "realtime_offset_ns"))
+			continue;
+		errno = 0;
+		v = strtoll(eq, &end, 10);
+		if (errno || end == eq || *end) {
+			ret = fail(p, -EBADMSG, "offset %llu: meta block: %s is not a number",
+				   (unsigned long long)b->offset, line);
+			break;
+		}
+		if (!strcmp(line, "nr_cpus"))
+			nr_cpus = v;
+		else if (!strcmp(line, "long_size"))
+			long_size = v;
+		else if (!strcmp(line, "big_endian"))
+			big_endian = v;
+		else {
+			p->realtime_offset = v;
+			have_offset = true;
+		}
+	}
+	free(text);
+	if (ret)
+		return ret;
+	if (nr_cpus < 1 || nr_cpus > MAX_REPLAY_CPUS || (long_size != 4 && long_size != 8) ||
+	    (big_endian != 0 && big_endian != 1) || !have_offset)
+		return fail(p, -EBADMSG, "offset %llu: meta block: nr_cpus, long_size, big_endian "
+					 "or realtime_offset_ns missing or out of range",
+			    (unsigned long long)b->offset);
+	if (big_endian != (htobe16(1) == 1))
+		return fail(p, -EPROTONOSUPPORT, "the recording was made on a host of the other "
+						 "byte order; replay it on one like it");
+	p->nr_cpus = (int)nr_cpus;
+	tep_set_long_size(p->tep, (int)long_size);
+	tep_set_file_bigendian(p->tep, big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(p->tep, big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	return 0;
+}
+
+static int replay_format(struct tw_pipeline *p, const struct tw_rec_block *b)
+{
+	const unsigned char *fmt;
+	char *system = NULL;
+	struct tw_rec_cursor c;
+	uint32_t n;
+	int ret;
+
+	tw_rec_cursor_init(&c, b);
+	ret = tw_rec_get_strdup(&c, &system, NULL, false);
+	if (!ret) {
+		const unsigned char *name;
+		uint32_t name_len;
+
+		ret = tw_rec_get_bytes(&c, &name, &name_len);
+	}
+	if (!ret)
+		ret = tw_rec_get_bytes(&c, &fmt, &n);
+	if (ret == -ENOMEM) {
+		free(system);
+		return ret;
+	}
+	if (ret || !system || !fmt) {
+		free(system);
+		return fail(p, -EBADMSG, "offset %llu: format block: damaged",
+			    (unsigned long long)b->offset);
+	}
+	if (tep_parse_event(p->tep, (const char *)fmt, n, system)) {
+		free(system);
+		return fail(p, -EBADMSG, "offset %llu: format block: the event format does not "
+					 "parse", (unsigned long long)b->offset);
+	}
+	free(system);
+	return 0;
+}
+
+/* The decoder is made once the formats before the first other block are in. */
+static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
+{
+	struct tw_model_opts mo = { 0 };
+
+	if (p->dec)
+		return 0;
+	p->dec = tw_decoder_new(p->tep, p->probe_group);
+	if (!p->dec)
+		return fail(p, -EBADMSG, "offset %llu: the recording lacks the format of an event "
+					 "tracewatch needs (see above)",
+			    (unsigned long long)b->offset);
+	p->ro = tw_reorder_new(p->nr_cpus);
+	mo.all_events = p->opts.all_events;
+	mo.realpath_fn = realpath_replay;
+	mo.realpath_ctx = p;
+	mo.emit = emit_record;
+	mo.emit_ctx = p;
+	p->model = tw_model_new(&mo);
+	if (p->opts.out)
+		p->sink = tw_sink_new(p->opts.format, p->opts.out, p->realtime_offset);
+	if (!p->ro || !p->model || (p->opts.out && !p->sink))
+		return -ENOMEM;
+	return 0;
+}
+
+static int get_probe(struct tw_rec_cursor *c, struct tw_probe *pr)
+{
+	uint32_t ppid, root;
+	int64_t uid;
+	int ret = 0;
+
+	ret |= tw_rec_get_u64(c, &pr->t_start);
+	ret |= tw_rec_get_u64(c, &pr->t_read);
+	ret |= tw_rec_get_i64(c, &uid);
+	ret |= tw_rec_get_u32(c, &ppid);
+	ret |= tw_rec_get_u32(c, &root);
+	ret |= tw_rec_get_u64(c, &pr->cgroup_id);
+	if (ret)
+		return -EBADMSG;
+	pr->uid = (long)uid;
+	pr->ppid = (int)ppid;
+	pr->root = (int)root;
+	ret = tw_rec_get_strdup(c, &pr->cwd, NULL, false);
+	if (!ret)
+		ret = tw_rec_get_strdup(c, &pr->exe, NULL, false);
+	if (!ret)
+		ret = tw_rec_get_strdup(c, &pr->argv, &pr->argv_len, true);
+	if (!ret)
+		ret = tw_rec_get_strdup(c, &pr->cgroup, NULL, false);
+	return ret;
+}
+
+static int replay_event(struct tw_pipeline *p, const struct tw_rec_block *b)
+{
+	struct tw_probe pr = { .uid = -1 };
+	const unsigned char *raw;
+	struct tw_rec_cursor c;
+	struct tw_event *ev;
+	uint32_t cpu, size;
+	uint64_t ts;
+	int ret;
+
+	tw_rec_cursor_init(&c, b);
+	ret = tw_rec_get_u32(&c, &cpu);
+	if (!ret)
+		ret = tw_rec_get_u64(&c, &ts);
+	if (!ret)
+		ret = tw_rec_get_bytes(&c, &raw, &size);
+	if (!ret && (!raw || cpu >= (uint32_t)p->nr_cpus))
+		ret = -EBADMSG;
+	if (!ret)
+		ret = get_probe(&c, &pr);
+	if (ret) {
+		tw_probe_release(&pr);
+		if (ret == -ENOMEM)
+			return ret;
+		return fail(p, -EBADMSG, "offset %llu: event block: damaged",
+			    (unsigned long long)b->offset);
+	}
+	/* Decoders read fields in place: give them the alignment the ring buffer has. */
+	if (size + 8 > p->raw_cap) {
+		void *nr = tw_realloc(p->raw, size + 8);
+
+		if (!nr) {
+			tw_probe_release(&pr);
+			return -ENOMEM;
+		}
+		p->raw = nr;
+		p->raw_cap = size + 8;
+	}
+	memcpy(p->raw, raw, size);
+	ret = tw_decoder_decode(p->dec, (int)cpu, ts, p->raw, (int)size, &ev);
+	if (ret <= 0) {
+		tw_probe_release(&pr);
+		return ret;
+	}
+	tw_probe_release(&ev->probe);
+	ev->probe = pr;
+	return push_event(p, ev);
+}
+
+static int replay_seed(struct tw_pipeline *p, const struct tw_rec_block *b)
+{
+	struct tw_proc_task t = { 0 };
+	uint32_t tid, tgid, ppid, owner, root;
+	char *comm = NULL, *cwd = NULL, *cgroup = NULL;
+	struct tw_rec_cursor c;
+	int ret = 0;
+
+	tw_rec_cursor_init(&c, b);
+	ret |= tw_rec_get_u32(&c, &tid);
+	ret |= tw_rec_get_u32(&c, &tgid);
+	ret |= tw_rec_get_u32(&c, &ppid);
+	ret |= tw_rec_get_u32(&c, &owner);
+	ret |= tw_rec_get_u32(&c, &root);
+	ret |= tw_rec_get_u64(&c, &t.cgroup_id);
+	ret |= tw_rec_get_u64(&c, &t.t_start);
+	ret |= tw_rec_get_u64(&c, &t.t_read);
+	if (!ret)
+		ret = tw_rec_get_strdup(&c, &comm, NULL, false);
+	if (!ret)
+		ret = tw_rec_get_strdup(&c, &cwd, NULL, false);
+	if (!ret)
+		ret = tw_rec_get_strdup(&c, &cgroup, NULL, false);
+	if (!ret) {
+		t.tid = (int)tid;
+		t.tgid = (int)tgid;
+		t.ppid = (int)ppid;
+		t.fs_owner = (int)owner;
+		t.root = (int)root;
+		t.comm = comm;
+		t.cwd = cwd;
+		t.cgroup = cgroup;
+		ret = tw_model_seed(p->model, &t);
+	} else if (ret != -ENOMEM) {
+		ret = fail(p, -EBADMSG, "offset %llu: seed block: damaged",
+			   (unsigned long long)b->offset);
+	}
+	free(comm);
+	free(cwd);
+	free(cgroup);
+	return ret;
+}
+
+/* Keep a copy of @b to hand out again with the next replay_next(). */
+static int hold_block(struct tw_pipeline *p, const struct tw_rec_block *b)
+{
+	unsigned char *copy = tw_memdup(b->data, b->len + 1);
+
+	if (!copy)
+		return -ENOMEM;
+	free(p->held);
+	p->held = copy;
+	p->held_block = *b;
+	p->held_block.data = copy;
+	p->have_held = true;
+	return 0;
+}
+
+static int replay_next(struct tw_pipeline *p, struct tw_rec_block *b)
+{
+	int ret;
+
+	if (p->have_held) {
+		*b = p->held_block;
+		p->have_held = false;
+		return 1;
+	}
+	ret = tw_rec_next(p->rd, b);
+	if (ret < 0 && ret != -ENOMEM)
+		fail(p, ret, "%s", tw_rec_reader_error(p->rd));
+	return ret;
+}
+
+/* The REALPATH blocks that follow a RELEASE are the answers to the model's questions in it. */
+static int collect_answers(struct tw_pipeline *p)
+{
+	struct tw_rec_block b;
+	int ret;
+
+	while ((ret = replay_next(p, &b)) == 1) {
+		struct tw_rec_cursor c;
+		struct answer *a;
+
+		if (b.type != TW_BLK_REALPATH)
+			return hold_block(p, &b);
+		a = tw_calloc(1, sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		tw_rec_cursor_init(&c, &b);
+		ret = tw_rec_get_strdup(&c, &a->query, NULL, false);
+		if (!ret)
+			ret = tw_rec_get_strdup(&c, &a->result, NULL, false);
+		if (!ret && !a->query)
+			ret = -EBADMSG;
+		if (ret) {
+			free(a->query);
+			free(a->result);
+			free(a);
+			if (ret == -ENOMEM)
+				return ret;
+			return fail(p, -EBADMSG, "offset %llu: realpath block: damaged",
+				    (unsigned long long)b.offset);
+		}
+		*p->answers_tail = a;
+		p->answers_tail = &a->next;
+	}
+	return ret;
+}
+
+static void free_answers(struct tw_pipeline *p)
+{
+	while (p->answers) {
+		struct answer *a = p->answers;
+
+		p->answers = a->next;
+		free(a->query);
+		free(a->result);
+		free(a);
+	}
+	p->answers_tail = &p->answers;
+}
+
+static int replay_block(struct tw_pipeline *p, const struct tw_rec_block *b)
+{
+	struct tw_rec_cursor c;
+	uint32_t cpu;
+	uint64_t t;
+	int64_t count;
+	uint8_t all;
+	int ret;
+
+	if (p->ended)
+		return fail(p, -EBADMSG, "offset %llu: %s block after the end block",
+			    (unsigned long long)b->offset, tw_rec_block_name(b->type));
+	if (b->type == TW_BLK_META)
+		return fail(p, -EBADMSG, "offset %llu: a second meta block",
+			    (unsigned long long)b->offset);
+	if (b->type == TW_BLK_FORMAT)
+		return replay_format(p, b);
+	ret = replay_decoder(p, b);
+	if (ret)
+		return ret;
+	tw_rec_cursor_init(&c, b);
+	switch (b->type) {
+	case TW_BLK_SEED:
+		return replay_seed(p, b);
+	case TW_BLK_EVENT:
+		return replay_event(p, b);
+	case TW_BLK_LOST:
+		if (tw_rec_get_u32(&c, &cpu) || tw_rec_get_u64(&c, &t) ||
+		    tw_rec_get_i64(&c, &count) || cpu >= (uint32_t)p->nr_cpus)
+			break;
+		return push_lost(p, (int)cpu, t, count);
+	case TW_BLK_DRAINED:
+		if (tw_rec_get_u32(&c, &cpu) || tw_rec_get_u64(&c, &t) ||
+		    cpu >= (uint32_t)p->nr_cpus)
+			break;
+		tw_reorder_mark_drained(p->ro, (int)cpu, t);
+		return 0;
+	case TW_BLK_RELEASE:
+		if (tw_rec_get_u8(&c, &all))
+			break;
+		ret = collect_answers(p);
+		if (ret < 0)
+			return ret;
+		ret = release(p, all);
+		if (!ret && p->answers)
+			ret = fail(p, -EBADMSG, "offset %llu: the recording answers questions the "
+						"model did not ask: damaged, or made by another "
+						"version", (unsigned long long)b->offset);
+		free_answers(p);
+		return ret;
+	case TW_BLK_REALPATH:
+		return fail(p, -EBADMSG, "offset %llu: a realpath answer outside a release",
+			    (unsigned long long)b->offset);
+	case TW_BLK_REFRESH:
+		if (tw_decoder_refresh_uprobes(p->dec, p->probe_group))
+			return -ENOMEM;
+		return 0;
+	case TW_BLK_END:
+		p->ended = true;
+		return 0;
+	}
+	return fail(p, -EBADMSG, "offset %llu: %s block: damaged", (unsigned long long)b->offset,
+		    tw_rec_block_name(b->type));
+}
+
+static int run_replay(struct tw_pipeline *p)
+{
+	struct tw_rec_block b;
+	int ret;
+
+	while (!(p->opts.stop && *p->opts.stop)) {
+		ret = replay_next(p, &b);
+		if (ret == 0)
+			break;
+		if (ret < 0)
+			goto out_flush;
+		ret = replay_block(p, &b);
+		if (ret)
+			goto out_flush;
+	}
+	if (!p->ended && !(p->opts.stop && *p->opts.stop)) {
+		ret = fail(p, -EBADMSG, "offset %llu: truncated: the recording ends without its "
+					"end block (the recorder was killed or the file was cut)",
+			   (unsigned long long)tw_rec_reader_offset(p->rd));
+		goto out_flush;
+	}
+	if (!p->dec)
+		return fail(p, -EBADMSG, "the recording holds no events");
+	/* A recording that ended properly let everything out already; an interrupted one not. */
+	ret = release_events(p, true);
+	return ret ? (p->error ? p->error : ret) : 0;
+
+out_flush:
+	/* Print what came before the damage: everything held is let out as at an end. */
+	if (p->model && ret != -ENOMEM) {
+		char msg[sizeof(p->errmsg)];
+		int err = p->error;
+
+		/* Questions the damaged part would have answered get "unknown": not an error. */
+		memcpy(msg, p->errmsg, sizeof(msg));
+		p->error = 0;
+		free_answers(p);
+		release_events(p, true);
+		p->error = err;
+		memcpy(p->errmsg, msg, sizeof(msg));
+	}
+	return ret;
+}
+
+/* ---- set-up and tear-down ---- */
+
+static struct tw_pipeline *pipeline_alloc(const struct tw_pipeline_opts *opts)
+{
+	struct tw_pipeline *p = tw_calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->opts = *opts;
+	p->answers_tail = &p->answers;
+	return p;
+}
+
+static int open_live(struct tw_pipeline *p)
+{
+	struct tw_model_opts mo = { 0 };
+	int ret;
+
+	p->src = tw_source_open(&p->opts.source);
+	if (!p->src)
+		return -EIO;	/* the source said why */
+	p->nr_cpus = tw_source_nr_cpus(p->src);
+	p->realtime_offset = realtime_offset();
+	p->dec = tw_decoder_new(tw_source_tep(p->src), tw_source_uprobe_group(p->src));
+	p->ro = tw_reorder_new(p->nr_cpus);
+	mo.all_events = p->opts.all_events;
+	mo.realpath_fn = realpath_live;
+	mo.realpath_ctx = p;
+	mo.emit = emit_record;
+	mo.emit_ctx = p;
+	p->model = tw_model_new(&mo);
+	if (!p->dec || !p->ro || !p->model)
+		return p->dec ? tw_err(ENOMEM, "out of memory") : -EIO;
+	if (p->opts.out) {
+		p->sink = tw_sink_new(p->opts.format, p->opts.out, p->realtime_offset);
+		if (!p->sink)
+			return tw_err(errno ? errno : ENOMEM, "cannot start the output: %s",
+				      strerror(errno ? errno : ENOMEM));
+	}
+	if (p->opts.record) {
+		p->rec = tw_rec_writer_new(p->opts.record);
+		if (!p->rec || record_meta(p))
+			return tw_err(EIO, "cannot write the recording: %s",
+				      p->errmsg[0] ? p->errmsg : strerror(errno ? errno : EIO));
+	}
+	p->cgroup_root = tw_cgroup_v2_root("/proc/self/mountinfo");
+	if (!p->cgroup_root)
+		tw_warn("no cgroup v2 (unified) hierarchy is mounted: cgroup and container fields "
+			"stay empty");
+	if (p->opts.no_snapshot)
+		return 0;
+	/* Events are on: whatever changes while we walk /proc is in the stream too. */
+	ret = tw_probe_snapshot("/proc", p->cgroup_root, seed_task, p);
+	if (ret)
+		return tw_err(ret, "cannot read the process table from /proc: %s", strerror(-ret));
+	return 0;
+}
+
+static int open_replay(struct tw_pipeline *p)
+{
+	const char *name = p->opts.replay_name ? p->opts.replay_name : "the recording";
+	struct tw_rec_block b;
+	char err[512];
+	int ret;
+
+	p->rd = tw_rec_reader_new(p->opts.replay, err, sizeof(err));
+	if (!p->rd)
+		return tw_err(EINVAL, "%s: %s", name, err);
+	p->tep = tep_alloc();
+	if (!p->tep)
+		return tw_err(ENOMEM, "out of memory");
+	ret = tw_rec_next(p->rd, &b);
+	if (ret == 1 && b.type != TW_BLK_META)
+		ret = -EBADMSG;
+	if (ret == 1)
+		ret = replay_meta(p, &b);
+	else if (ret == 0)
+		fail(p, -EBADMSG, "offset %d: truncated: no meta block", TW_REC_HEADER_LEN);
+	else if (ret == -EBADMSG && !tw_rec_reader_error(p->rd)[0])
+		fail(p, -EBADMSG, "offset %d: the first block is not the meta block",
+		     TW_REC_HEADER_LEN);
+	else if (ret < 0 && ret != -ENOMEM)
+		fail(p, ret, "%s", tw_rec_reader_error(p->rd));
+	if (ret || p->error) {
+		tw_err(EINVAL, "%s: %s", name, p->errmsg[0] ? p->errmsg : "out of memory");
+		return ret ? ret : p->error;
+	}
+	return 0;
+}
+
+struct tw_pipeline *tw_pipeline_new(const struct tw_pipeline_opts *opts)
+{
+	struct tw_pipeline *p = pipeline_alloc(opts);
+	int ret;
+
+	if (!p) {
+		tw_err(ENOMEM, "out of memory");
+		return NULL;
+	}
+	ret = opts->replay ? open_replay(p) : open_live(p);
+	if (ret) {
+		tw_pipeline_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void tw_pipeline_banner(const struct tw_pipeline *p, FILE *f)
+{
+	if (p->src)
+		fprintf(f, "tracewatch: tracing (instance %s, %d CPUs, strings: %s)%s; Ctrl-C to "
+			   "stop\n",
+			tw_source_name(p->src), p->nr_cpus,
+			p->dec && tw_decoder_uprobe_count(p->dec) ? tw_source_probe_kind(p->src) :
+								    "/proc only",
+			p->rec ? ", recording" : "");
+	else
+		fprintf(f, "tracewatch: replaying %s (%d CPUs, strings: %s)\n",
+			p->opts.replay_name ? p->opts.replay_name : "a recording", p->nr_cpus,
+			p->probe_kind ? p->probe_kind : "/proc only");
+}
+
+/* Close the sink and end the recording: the last writes, whose failure is an error too. */
+static void finish_outputs(struct tw_pipeline *p)
+{
+	if (p->sink) {
+		errno = 0;
+		if (tw_sink_close(p->sink) && !p->sink_err) {
+			p->sink_err = -EIO;
+			p->sink_errno = errno ? errno : EIO;
+		}
+		p->sink = NULL;
+	}
+	if (p->rec) {
+		errno = 0;
+		if ((tw_rec_block_end(p->rec, TW_BLK_END) || fflush(p->opts.record)) && !p->error)
+			fail(p, -EIO, "writing the recording failed: %s",
+			     strerror(errno ? errno : EIO));
+		p->recorded_bytes = tw_rec_writer_offset(p->rec);
+		tw_rec_writer_free(p->rec);
+		p->rec = NULL;
+	}
+}
+
+int tw_pipeline_run(struct tw_pipeline *p)
+{
+	int ret = p->src ? run_live(p) : run_replay(p);
+
+	if (p->src)
+		p->overrun = tw_source_overrun(p->src);
+	finish_outputs(p);
+	if (p->sink_err) {
+		if (p->sink_errno == EPIPE)
+			return -EPIPE;
+		p->error = 0;
+		return fail(p, -EIO, "writing records failed: %s", strerror(p->sink_errno));
+	}
+	if (p->error)
+		return p->error;
+	if (ret)
+		return fail(p, ret, "%s", strerror(-ret));
+	return 0;
+}
+
+void tw_pipeline_get_stats(const struct tw_pipeline *p, struct tw_pipeline_stats *st)
+{
+	struct tw_model_stats ms = { 0 };
+
+	memset(st, 0, sizeof(*st));
+	if (p->model)
+		tw_model_get_stats(p->model, &ms);
+	st->events = ms.events;
+	st->execs = ms.execs;
+	st->unresolved = ms.unresolved;
+	st->string_fallbacks = ms.string_fallbacks;
+	st->records = p->records;
+	st->lost = p->lost_kernel;
+	st->overrun = p->overrun;
+	st->late = p->late;
+	st->recorded_bytes = p->rec ? tw_rec_writer_offset(p->rec) : p->recorded_bytes;
+}
+
+int tw_pipeline_free(struct tw_pipeline *p)
+{
+	int ret = 0;
+
+	if (!p)
+		return 0;
+	finish_outputs(p);
+	tw_model_free(p->model);
+	tw_reorder_free(p->ro);
+	tw_decoder_free(p->dec);
+	free(p->cgroup_root);
+	if (p->src && tw_source_close(p->src))
+		ret = -EBUSY;
+	tw_rec_reader_free(p->rd);
+	if (p->tep)
+		tep_free(p->tep);
+	free_answers(p);
+	free(p->held);
+	free(p->raw);
+	free(p->probe_group);
+	free(p->probe_kind);
+	free(p);
+	return ret;
+}
