@@ -27,6 +27,7 @@ struct tw_pipeline_opts {
 	/* Input: a recording to replay (borrowed FILE), or NULL for the live kernel. */
 	FILE *replay;
 	const char *replay_name;	/* for messages */
+	bool replay_skip_crc;		/* the fuzz harness only: reach the payload decoders */
 	struct tw_source_opts source;	/* live only */
 	bool no_snapshot;		/* live: do not read /proc at start (bench) */
 

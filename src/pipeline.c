@@ -1043,6 +1043,7 @@ static int open_replay(struct tw_pipeline *p)
 	p->rd = tw_rec_reader_new(p->opts.replay, err, sizeof(err));
 	if (!p->rd)
 		return tw_err(EINVAL, "%s: %s", name, err);
+	tw_rec_reader_skip_crc(p->rd, p->opts.replay_skip_crc);
 	p->tep = tep_alloc();
 	if (!p->tep)
 		return tw_err(ENOMEM, "out of memory");
