@@ -28,16 +28,18 @@ def mono_ns():
 class Tracer:
     """A running tracewatch (or auditd rule) around a workload."""
 
-    def __init__(self, args, out="/dev/null"):
+    def __init__(self, args, out="/dev/null", fmt="csv"):
         self.args = args
         self.out = out
+        self.fmt = fmt
         self.proc = None
 
     def __enter__(self):
         if self.args is None:
             return self
         self.err = tempfile.NamedTemporaryFile(prefix="twbench-err-", delete=False)
-        self.proc = subprocess.Popen([TW, "--format", "csv", "-o", self.out] + self.args,
+        head = [TW, "--format", self.fmt, "-o", self.out] if self.fmt else [TW]
+        self.proc = subprocess.Popen(head + self.args,
                                      stderr=self.err, stdout=subprocess.DEVNULL)
         deadline = time.time() + 15
         while time.time() < deadline:
@@ -49,6 +51,11 @@ class Tracer:
             time.sleep(0.05)
         time.sleep(0.2)
         return self
+
+    def cpu_ns(self):
+        """CPU time used so far (ns, /proc/PID/schedstat): taken after start-up, it is subtracted."""
+        with open(f"/proc/{self.proc.pid}/schedstat") as f:
+            return int(f.read().split()[0])
 
     def stop(self):
         if not self.proc:
@@ -172,14 +179,23 @@ def loss_at_limit(tiny, tmp):
     print(f"| tracewatch stats | {stats[-1] if stats else 'missing'} |")
 
 
-def pipeline():
-    n = 200000 if QUICK else 1000000
-    print(f"\n## Pipeline: {n} generated events, reorder -> model -> CSV sink, one core "
-          f"(median of 3)\n")
+def record_workload(tiny, path, n):
+    """A recording of n fork+exec of a tiny program (what the pipeline bench replays)."""
+    with Tracer(["record", "-o", path], fmt=None):
+        subprocess.run([f"{TOOLS}/bench-exec", tiny, str(n)], check=True,
+                       stdout=subprocess.DEVNULL)
+
+
+def pipeline(tiny, tmp):
+    rec = os.path.join(tmp, "pipeline.twrec")
+    record_workload(tiny, rec, 5000)
+    rounds = 5 if QUICK else 20
+    print(f"\n## Pipeline: a recording of 5,000 fork+exec replayed {rounds} times, decode -> "
+          f"reorder -> model -> CSV sink, one core (median of 3)\n")
     runs = []
     for _ in range(3):
-        out = subprocess.run([f"{TOOLS}/bench-pipeline", str(n)], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run([f"{TOOLS}/bench-pipeline", rec, str(rounds)], capture_output=True,
+                             text=True, check=True).stdout
         runs.append(dict(x.split("=") for x in out.split()))
     runs.sort(key=lambda kv: float(kv["events_per_s"]))
     kv = runs[1]
@@ -189,6 +205,37 @@ def pipeline():
     print(f"| events/s | {rate:,.0f} | 2,000,000 | {rate / 2e6:.2f}x |")
     rss = int(kv["peak_rss_kb"])
     print(f"| peak RSS | {rss / 1024:.1f} MiB | 16 MiB | {rss / 16384:.2f}x |")
+
+
+def record_cost(tiny, tmp):
+    """tracewatch's own CPU per exec: live CSV output against writing a recording."""
+    n = 1000 if QUICK else 3000
+    print(f"\n## Own CPU per exec: live CSV against record ({n} fork+exec, median of "
+          f"{ROUNDS} rounds; tracewatch's CPU time from the end of its start-up to the "
+          f"end of the workload, /proc/PID/schedstat: start-up and removal of the "
+          f"probes are fixed costs, not per exec)\n")
+    res = {}
+    for name, args, fmt in (("live --format csv", [], "csv"),
+                            ("record -o FILE", ["record", "-o", None], None)):
+        vals = []
+        for r in range(ROUNDS):
+            rec = os.path.join(tmp, f"cost{r}.twrec")
+            a = [x if x is not None else rec for x in args]
+            with Tracer(a, fmt=fmt, out=os.path.join(tmp, "cost.csv")) as tr:
+                c0 = tr.cpu_ns()
+                subprocess.run([f"{TOOLS}/bench-exec", tiny, str(n)], check=True,
+                               stdout=subprocess.DEVNULL)
+                time.sleep(0.3)     # a few poll periods: the last events are read
+                c1 = tr.cpu_ns()
+                tr.stop()
+            vals.append((c1 - c0) / n / 1e3)
+            if os.path.exists(rec):
+                os.unlink(rec)
+        res[name] = statistics.median(vals)
+    print("| mode | tracewatch CPU per exec | ratio to live |")
+    print("|---|---|---|")
+    for name, v in res.items():
+        print(f"| {name} | {v:.1f} µs | {v / res['live --format csv']:.2f}x |")
 
 
 def rss_kb(pid):
@@ -281,7 +328,8 @@ def main():
             ("3,000 fork+exec", [f"{TOOLS}/bench-exec", tiny, "3000"]),
         ])
         loss_at_limit(tiny, tmp)
-        pipeline()
+        pipeline(tiny, tmp)
+        record_cost(tiny, tmp)
         memory(tiny)
         latency(tiny, tmp)
         print(f"\n(bench ran {time.time() - t0:.0f} s)")
