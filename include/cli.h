@@ -31,6 +31,8 @@ struct tw_live_opts {
 	bool no_syscalls;		/* no syscall events: uprobes only */
 	const char *record;		/* live: also record to this file */
 	const char *input;		/* report: the recording to read ("-": stdin) */
+	double stats_interval;		/* seconds between stats lines, 0: none */
+	const char *ready_file;		/* written once tracing has started */
 };
 
 /*

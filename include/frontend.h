@@ -7,6 +7,7 @@
 #define TW_FRONTEND_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 struct tw_pipeline;
@@ -16,6 +17,7 @@ struct tw_output {
 	FILE *f;
 	const char *path;	/* NULL: standard output */
 	const char *what;	/* "output", "recording": for messages */
+	bool appending;		/* an existing non-empty file goes on */
 };
 
 struct tw_frontend {
@@ -23,15 +25,31 @@ struct tw_frontend {
 	struct tw_output record;
 };
 
-/* Catch SIGINT, SIGTERM and SIGHUP into the stop flag; ignore SIGPIPE (EPIPE on write). */
-void tw_frontend_signals(void);
+/*
+ * Catch every signal whose default action would end the process: SIGUSR1 sets the stats
+ * flag, SIGHUP the reopen flag when @hup_reopen (-o FILE) and else stops, all others stop.
+ * SIGPIPE is ignored (EPIPE on write).
+ */
+void tw_frontend_signals(bool hup_reopen);
 
-/* The flag the handlers set (the signal number), for the pipeline's stop condition. */
+/* The flags the handlers set, for the pipeline: stop (the signal number), reopen, stats. */
 volatile sig_atomic_t *tw_frontend_stop_flag(void);
+volatile sig_atomic_t *tw_frontend_reopen_flag(void);
+volatile sig_atomic_t *tw_frontend_stats_flag(void);
 
 /*
- * Open @path ("-" or NULL: standard output) for writing into @o. An existing non-empty regular
- * file is refused rather than overwritten. Returns 0, or -errno after a message.
+ * Tracing has started: write our pid to @ready_file (NULL: none) and send READY=1 to
+ * systemd when $NOTIFY_SOCKET is set. Returns 0, or -errno when the file can't be written.
+ */
+int tw_frontend_ready(const char *ready_file);
+
+/* Remove the ready file (NULL: none). */
+void tw_frontend_unready(const char *ready_file);
+
+/*
+ * Open @path ("-" or NULL: standard output) for writing into @o, for appending: an existing
+ * file goes on (o->appending says so). A recording that exists is refused. Returns 0, or
+ * -errno after a message.
  */
 int tw_frontend_open(struct tw_output *o, const char *path, const char *what);
 

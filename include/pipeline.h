@@ -38,12 +38,19 @@ struct tw_pipeline_opts {
 	/* Output: records to @out in @format (NULL: none), every input to @record (NULL: none). */
 	enum tw_format format;
 	FILE *out;
+	const char *out_path;		/* the file behind @out (NULL: not a file we opened) */
+	bool out_append;		/* @out goes on from an existing file: no header */
 	FILE *record;
 
 	/* Stop conditions, besides the end of a recording. */
 	double duration;		/* seconds, 0: none */
 	unsigned int poll_ms;		/* how often quiet buffers are read */
 	volatile sig_atomic_t *stop;	/* non-zero: stop (set by the front end's handler) */
+	/* Log rotation: non-zero reopens @out_path (the pipeline clears it). */
+	volatile sig_atomic_t *reopen;
+	/* Non-zero prints a stats line to stderr now (the pipeline clears it). */
+	volatile sig_atomic_t *stats_now;
+	double stats_interval;		/* seconds between stats lines, 0: none */
 };
 
 struct tw_pipeline_stats {
@@ -56,7 +63,15 @@ struct tw_pipeline_stats {
 	uint64_t overrun;	/* the kernel's overrun counters at the end (live) */
 	uint64_t late;		/* events read after newer ones were let out */
 	uint64_t recorded_bytes;
+	uint64_t not_written;	/* records lost to a failed output (disk full) */
+	uint64_t reopened;	/* times the output was reopened */
 };
+
+/*
+ * Print a stats line to @f: the counters, and with @rates their rates since the last such
+ * line and tracewatch's own CPU time per exec.
+ */
+void tw_pipeline_print_stats(struct tw_pipeline *p, FILE *f, bool rates);
 
 /*
  * Set up every stage. Live: opens the tracefs source (instance, events, probes), reads the

@@ -27,6 +27,18 @@ int tw_format_parse(const char *name, enum tw_format *fmt);
  */
 struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns);
 
+/*
+ * A sink that continues an existing file (-o appends to a log): no header is written.
+ * NULL on failure. Free with tw_sink_close().
+ */
+struct tw_sink *tw_sink_new_append(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns);
+
+/*
+ * Write what a new file starts with (the CSV header, the table's column titles), e.g. after
+ * the output was reopened on an empty file. Returns 0, -ENOMEM or -EIO.
+ */
+int tw_sink_start_file(struct tw_sink *sink);
+
 /* Write one record. Returns 0, or -ENOMEM / -EIO (stream error: disk full, closed pipe). */
 int tw_sink_write(struct tw_sink *sink, const struct tw_record *rec);
 

@@ -22,13 +22,16 @@ void tw_cli_usage(FILE *f)
 	      "\n"
 	      "Watch every program execution on this host through ftrace (tracefs) and print,\n"
 	      "for each one, the absolute path of the executable, its parent, its arguments\n"
-	      "and its working directory. Needs root. Stops on Ctrl-C, SIGTERM, SIGHUP or at\n"
+	      "and its working directory. Needs root. Stops on Ctrl-C, SIGTERM, SIGHUP (when\n"
+	      "writing to standard output; with -o FILE it reopens FILE), other signals, or at\n"
 	      "the end of --duration, and always removes its tracefs instance.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -f, --format FMT       table (default), csv (RFC 4180 with a header row) or\n"
 	      "                         json (one object per line)\n"
-	      "  -o, --output FILE      write records to FILE instead of standard output\n"
+	      "  -o, --output FILE      write records to FILE ('-': standard output). An existing\n"
+	      "                         file is appended to, never overwritten; SIGHUP reopens\n"
+	      "                         FILE (log rotation), copytruncate works too\n"
 	      "  -d, --duration SEC     stop after SEC seconds (fractions allowed)\n"
 	      "  -e, --events SET       exec (default): exec records only;\n"
 	      "                         all: also fork, exit and chdir records\n"
@@ -54,6 +57,12 @@ void tw_cli_usage(FILE *f)
 	      "  -V, --version          show the version\n"
 	      "\n"
 	      "      --record FILE      also write a recording of the run to FILE (see record)\n"
+	      "      --stats SEC        print a stats line to stderr every SEC seconds (events/s,\n"
+	      "                         execs/s, lost, unresolved, tracewatch's own CPU);\n"
+	      "                         SIGUSR1 prints one at once\n"
+	      "      --ready-file FILE  once tracing has started, write tracewatch's pid to\n"
+	      "                         FILE (removed at exit): a script waits for it to exist.\n"
+	      "                         Under systemd (Type=notify) READY=1 is sent too\n"
 	      "\n"
 	      "Commands:\n"
 	      "  record -o FILE         write a recording instead of records\n"
@@ -101,7 +110,8 @@ static int parse_number(const char *opt, const char *arg, double min, double max
 #define ON_PRINTING (ON_LIVE | ON_REPORT)
 
 enum { OPT_POLL_MS = 256, OPT_CGROUP, OPT_CONTAINER, OPT_HOST_ONLY, OPT_CONTAINERS_ONLY,
-       OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS, OPT_RECORD };
+       OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS, OPT_RECORD, OPT_STATS,
+       OPT_READY_FILE };
 
 struct cli_option {
 	struct option opt;
@@ -124,6 +134,8 @@ static const struct cli_option cli_options[] = {
 	{ { "no-probes", no_argument, NULL, OPT_NO_PROBES }, ON_TRACING },
 	{ { "no-syscall-events", no_argument, NULL, OPT_NO_SYSCALLS }, ON_TRACING },
 	{ { "record", required_argument, NULL, OPT_RECORD }, ON_LIVE },
+	{ { "stats", required_argument, NULL, OPT_STATS }, ON_TRACING },
+	{ { "ready-file", required_argument, NULL, OPT_READY_FILE }, ON_TRACING },
 	{ { "help", no_argument, NULL, 'h' }, ON_ALL },
 	{ { "version", no_argument, NULL, 'V' }, ON_ALL },
 };
@@ -150,8 +162,8 @@ void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 		      "  -b, --buffer-size KB   kernel ring buffer per CPU (default 4096)\n"
 		      "      --poll-ms MS       how often quiet buffers are read (default 50)\n"
 		      "      --max-args N       argv elements captured in the kernel per exec\n"
-		      "      --no-uprobes, --no-probes, --no-syscall-events\n"
-		      "                         as for 'tracewatch' (see tracewatch --help)\n"
+		      "      --no-uprobes, --no-probes, --no-syscall-events, --stats SEC,\n"
+		      "      --ready-file FILE  as for 'tracewatch' (see tracewatch --help)\n"
 		      "  -h, --help             show this help\n"
 		      "\n"
 		      "Example:\n"
@@ -278,6 +290,13 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 			break;
 		case OPT_RECORD:
 			o->record = optarg;
+			break;
+		case OPT_STATS:
+			if (parse_number("--stats", optarg, 0.1, 86400, false, &o->stats_interval))
+				return -EINVAL;
+			break;
+		case OPT_READY_FILE:
+			o->ready_file = optarg;
 			break;
 		case 'h':
 			tw_cli_usage_cmd(cmd, stdout);

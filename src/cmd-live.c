@@ -22,7 +22,7 @@ static int trace(enum tw_cli_cmd cmd, int argc, char **argv)
 	ret = tw_cli_parse(cmd, argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : 2;
-	tw_frontend_signals();
+	tw_frontend_signals(cmd == TW_CLI_LIVE && o.output && strcmp(o.output, "-"));
 	if (cmd == TW_CLI_RECORD) {
 		if (tw_frontend_open(&fe.record, o.output, "recording"))
 			return 1;
@@ -43,17 +43,26 @@ static int trace(enum tw_cli_cmd cmd, int argc, char **argv)
 	po.filter = o.filter;
 	po.format = o.format;
 	po.out = fe.out.f;
+	po.out_path = fe.out.path;
+	po.out_append = fe.out.appending;
 	po.record = fe.record.f;
 	po.duration = o.duration;
 	po.poll_ms = o.poll_ms;
 	po.stop = tw_frontend_stop_flag();
+	po.reopen = tw_frontend_reopen_flag();
+	po.stats_now = tw_frontend_stats_flag();
+	po.stats_interval = o.stats_interval;
 	p = tw_pipeline_new(&po);
 	if (!p) {
 		tw_frontend_close(&fe);
 		return 1;
 	}
 	tw_pipeline_banner(p, stderr);
-	ret = tw_frontend_finish(&fe, p, tw_pipeline_run(p));
+	if (tw_frontend_ready(o.ready_file))
+		ret = 1;
+	else
+		ret = tw_frontend_finish(&fe, p, tw_pipeline_run(p));
+	tw_frontend_unready(o.ready_file);
 	if (tw_pipeline_free(p))
 		ret = 1;
 	if (tw_frontend_close(&fe))

@@ -22,7 +22,7 @@ int cmd_report(int argc, char **argv)
 	ret = tw_cli_parse(TW_CLI_REPORT, argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : 2;
-	tw_frontend_signals();
+	tw_frontend_signals(false);
 	if (!strcmp(o.input, "-")) {
 		in = stdin;
 	} else {
@@ -43,7 +43,10 @@ int cmd_report(int argc, char **argv)
 	po.filter = o.filter;
 	po.format = o.format;
 	po.out = fe.out.f;
+	po.out_path = fe.out.path;
+	po.out_append = fe.out.appending;
 	po.stop = tw_frontend_stop_flag();
+	po.stats_now = tw_frontend_stats_flag();
 	p = tw_pipeline_new(&po);
 	if (!p) {
 		ret = 1;

@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <traceevent/event-parse.h>
@@ -78,6 +81,15 @@ struct tw_pipeline {
 	uint64_t records;
 	uint64_t overrun;
 	uint64_t recorded_bytes;
+	/* Whole records only: where the output ended after the last flush that worked. */
+	off_t out_good;			/* -1: not a file that can be cut back */
+	uint64_t records_unflushed;	/* written to the sink since that flush */
+	uint64_t records_dropped;	/* not handed to a sink that had failed */
+	uint64_t not_written;
+	off_t rec_good;
+	uint64_t reopened;
+	/* Periodic stats: the values at the last line. */
+	uint64_t stats_t, stats_events, stats_execs, stats_cpu_ns;
 	int sink_err;		/* first error writing records */
 	int sink_errno;
 	int error;		/* first error of the run */
@@ -223,11 +235,15 @@ static int emit_record(struct tw_record *rec, void *ctx)
 		if (ret) {
 			p->sink_err = ret;
 			p->sink_errno = errno ? errno : -ret;
+			p->records_dropped++;
 		} else {
 			p->records++;
+			p->records_unflushed++;
 		}
 	} else if (!p->sink) {
 		p->records++;
+	} else {
+		p->records_dropped++;
 	}
 	tw_record_free(rec);
 	return ret;
@@ -470,6 +486,161 @@ static int64_t realtime_offset(void)
 	return ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000ll + (rt.tv_nsec - mono.tv_nsec);
 }
 
+/* Where a stream stands now, if it is a regular file that can be cut back to it; else -1. */
+static off_t file_end(FILE *f)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode))
+		return -1;
+	return st.st_size;
+}
+
+/*
+ * A write failed (disk full, file too large, I/O error): cut the file back to the end of the
+ * last flush that worked, so that it ends with a whole record (or block), never half of one.
+ */
+static void cut_back(FILE *f, off_t good)
+{
+	if (good >= 0 && ftruncate(fileno(f), good) == 0)
+		return;
+	if (good >= 0)
+		tw_warn("could not cut the file back to its last whole record: %s",
+			strerror(errno));
+}
+
+/* Push the records out once per wake-up; on failure keep the file whole. Returns 0 or -EIO. */
+static int flush_out(struct tw_pipeline *p)
+{
+	if (!p->opts.out)
+		return 0;
+	if (!p->sink_err && fflush(p->opts.out) == 0 && !ferror(p->opts.out)) {
+		p->out_good = file_end(p->opts.out);
+		p->records_unflushed = 0;
+		return 0;
+	}
+	if (!p->sink_err) {
+		p->sink_err = -EIO;
+		p->sink_errno = errno ? errno : EIO;
+	}
+	return -EIO;
+}
+
+static int flush_record(struct tw_pipeline *p)
+{
+	if (!p->opts.record)
+		return 0;
+	if (fflush(p->opts.record) == 0 && !ferror(p->opts.record)) {
+		p->rec_good = file_end(p->opts.record);
+		return 0;
+	}
+	return fail(p, -EIO, "writing the recording failed: %s", strerror(errno ? errno : EIO));
+}
+
+/* SIGHUP with -o FILE: the daemon convention for log rotation. */
+static int reopen_out(struct tw_pipeline *p)
+{
+	struct stat st;
+	int fd, ret;
+
+	ret = flush_out(p);
+	if (ret)
+		return ret;
+	fd = open(p->opts.out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		tw_warn("cannot reopen %s: %s; writing on to the file open before",
+			p->opts.out_path, strerror(errno));
+		return 0;
+	}
+	/* The stream stays, its file changes: the sink needs to know nothing. */
+	if (fstat(fd, &st) || dup2(fd, fileno(p->opts.out)) < 0) {
+		tw_warn("cannot reopen %s: %s; writing on to the file open before",
+			p->opts.out_path, strerror(errno));
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	p->reopened++;
+	p->out_good = S_ISREG(st.st_mode) ? st.st_size : -1;
+	if (st.st_size == 0 && p->sink && tw_sink_start_file(p->sink)) {
+		p->sink_err = -EIO;
+		p->sink_errno = errno ? errno : EIO;
+		return -EIO;
+	}
+	return flush_out(p);
+}
+
+static uint64_t own_cpu_ns(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
+}
+
+void tw_pipeline_print_stats(struct tw_pipeline *p, FILE *f, bool rates)
+{
+	struct tw_pipeline_stats st;
+
+	tw_pipeline_get_stats(p, &st);
+	fprintf(f,
+		"tracewatch: stats: events=%llu execs=%llu unresolved=%llu lost=%llu "
+		"overrun=%llu late=%llu string_fallbacks=%llu records=%llu",
+		(unsigned long long)st.events, (unsigned long long)st.execs,
+		(unsigned long long)st.unresolved, (unsigned long long)st.lost,
+		(unsigned long long)st.overrun, (unsigned long long)st.late,
+		(unsigned long long)st.string_fallbacks, (unsigned long long)st.records);
+	if (p->opts.record)
+		fprintf(f, " recorded_bytes=%llu", (unsigned long long)st.recorded_bytes);
+	if (rates) {
+		uint64_t now = tw_now_mono(), cpu = own_cpu_ns();
+		double dt = p->stats_t && now > p->stats_t ? (now - p->stats_t) / 1e9 : 0;
+		uint64_t execs = st.execs - p->stats_execs;
+
+		if (dt > 0)
+			fprintf(f, " events/s=%.0f execs/s=%.0f cpu=%.1f%% cpu_per_exec_us=%.1f",
+				(st.events - p->stats_events) / dt, execs / dt,
+				100.0 * (cpu - p->stats_cpu_ns) / 1e9 / dt,
+				execs ? (cpu - p->stats_cpu_ns) / 1e3 / execs : 0.0);
+		p->stats_t = now;
+		p->stats_events = st.events;
+		p->stats_execs = st.execs;
+		p->stats_cpu_ns = cpu;
+	}
+	fputc('\n', f);
+	fflush(f);
+}
+
+/* Between two reads: rotation, stats, the output pushed out. Returns 0 or -errno to stop. */
+static int between_reads(struct tw_pipeline *p, uint64_t *next_stats)
+{
+	int ret;
+
+	if (p->opts.reopen && *p->opts.reopen) {
+		*p->opts.reopen = 0;
+		if (p->opts.out_path) {
+			ret = reopen_out(p);
+			if (ret)
+				return ret;
+		}
+	}
+	if (p->opts.stats_now && *p->opts.stats_now) {
+		*p->opts.stats_now = 0;
+		tw_pipeline_print_stats(p, stderr, true);
+	}
+	if (*next_stats && tw_now_mono() >= *next_stats) {
+		tw_pipeline_print_stats(p, stderr, true);
+		*next_stats += (uint64_t)(p->opts.stats_interval * 1e9);
+	}
+	/* Once per wake-up, not per record: a pipe reader sees records within a poll period. */
+	ret = flush_out(p);
+	if (!ret)
+		ret = flush_record(p);
+	return ret;
+}
+
 static int run_live(struct tw_pipeline *p)
 {
 	const struct tw_source_handler h = {
@@ -478,11 +649,16 @@ static int run_live(struct tw_pipeline *p)
 		.drained = on_drained,
 		.ctx = p,
 	};
-	uint64_t deadline = 0;
+	uint64_t deadline = 0, next_stats = 0;
 	int ret = 0;
 
 	if (p->opts.duration > 0)
 		deadline = tw_now_mono() + (uint64_t)(p->opts.duration * 1e9);
+	if (p->opts.stats_interval > 0) {
+		next_stats = tw_now_mono() + (uint64_t)(p->opts.stats_interval * 1e9);
+		p->stats_t = tw_now_mono();
+		p->stats_cpu_ns = own_cpu_ns();
+	}
 	while (!(p->opts.stop && *p->opts.stop)) {
 		struct tw_model_stats st;
 		int timeout = (int)p->opts.poll_ms;
@@ -503,24 +679,21 @@ static int run_live(struct tw_pipeline *p)
 			if ((deadline - now) / 1000000 < (uint64_t)timeout)
 				timeout = (int)((deadline - now) / 1000000) + 1;
 		}
+		if (next_stats) {
+			uint64_t now = tw_now_mono();
+
+			if (next_stats > now && (next_stats - now) / 1000000 < (uint64_t)timeout)
+				timeout = (int)((next_stats - now) / 1000000) + 1;
+		}
 		ret = tw_source_wait(p->src, timeout);
 		if (!ret)
 			ret = tw_source_drain(p->src, &h);
 		if (!ret)
 			ret = release(p, false);
+		if (!ret)
+			ret = between_reads(p, &next_stats);
 		if (ret)
 			break;
-		/* Once per wake-up, not per record: a pipe reader sees records within a poll period. */
-		if (p->opts.out && fflush(p->opts.out) && !p->sink_err) {
-			p->sink_err = -EIO;
-			p->sink_errno = errno;
-			ret = -EIO;
-			break;
-		}
-		if (p->opts.record && fflush(p->opts.record)) {
-			ret = fail(p, -EIO, "writing the recording failed: %s", strerror(errno));
-			break;
-		}
 	}
 	if (ret)
 		return ret;
@@ -985,6 +1158,8 @@ static struct tw_pipeline *pipeline_alloc(const struct tw_pipeline_opts *opts)
 		return NULL;
 	p->opts = *opts;
 	p->answers_tail = &p->answers;
+	p->out_good = opts->out ? file_end(opts->out) : -1;
+	p->rec_good = opts->record ? file_end(opts->record) : -1;
 	return p;
 }
 
@@ -1009,7 +1184,9 @@ static int open_live(struct tw_pipeline *p)
 	if (!p->dec || !p->ro || !p->model)
 		return p->dec ? tw_err(ENOMEM, "out of memory") : -EIO;
 	if (p->opts.out) {
-		p->sink = tw_sink_new(p->opts.format, p->opts.out, p->realtime_offset);
+		p->sink = p->opts.out_append ?
+			tw_sink_new_append(p->opts.format, p->opts.out, p->realtime_offset) :
+			tw_sink_new(p->opts.format, p->opts.out, p->realtime_offset);
 		if (!p->sink)
 			return tw_err(errno ? errno : ENOMEM, "cannot start the output: %s",
 				      strerror(errno ? errno : ENOMEM));
@@ -1102,18 +1279,30 @@ void tw_pipeline_banner(const struct tw_pipeline *p, FILE *f)
 static void finish_outputs(struct tw_pipeline *p)
 {
 	if (p->sink) {
+		struct tw_model_stats ms = { 0 };
+
 		errno = 0;
 		if (tw_sink_close(p->sink) && !p->sink_err) {
 			p->sink_err = -EIO;
 			p->sink_errno = errno ? errno : EIO;
 		}
 		p->sink = NULL;
+		if (p->sink_err) {
+			if (p->model)
+				tw_model_get_stats(p->model, &ms);
+			cut_back(p->opts.out, p->out_good);
+			p->not_written = p->records_unflushed + p->records_dropped + ms.pending;
+		}
 	}
 	if (p->rec) {
 		errno = 0;
-		if ((tw_rec_block_end(p->rec, TW_BLK_END) || fflush(p->opts.record)) && !p->error)
-			fail(p, -EIO, "writing the recording failed: %s",
-			     strerror(errno ? errno : EIO));
+		if (tw_rec_block_end(p->rec, TW_BLK_END) || fflush(p->opts.record) ||
+		    ferror(p->opts.record)) {
+			if (!p->error)
+				fail(p, -EIO, "writing the recording failed: %s; it ends with the "
+					      "last whole block", strerror(errno ? errno : EIO));
+			cut_back(p->opts.record, p->rec_good);
+		}
 		p->recorded_bytes = tw_rec_writer_offset(p->rec);
 		tw_rec_writer_free(p->rec);
 		p->rec = NULL;
@@ -1131,7 +1320,11 @@ int tw_pipeline_run(struct tw_pipeline *p)
 		if (p->sink_errno == EPIPE)
 			return -EPIPE;
 		p->error = 0;
-		return fail(p, -EIO, "writing records failed: %s", strerror(p->sink_errno));
+		return fail(p, -EIO, "writing records to %s failed: %s; %s%llu records were not "
+				     "written", p->opts.out_path ? p->opts.out_path : "the output",
+			    strerror(p->sink_errno),
+			    p->out_good >= 0 ? "the file ends with the last whole record; " : "",
+			    (unsigned long long)p->not_written);
 	}
 	if (p->error)
 		return p->error;
@@ -1156,6 +1349,8 @@ void tw_pipeline_get_stats(const struct tw_pipeline *p, struct tw_pipeline_stats
 	st->overrun = p->overrun;
 	st->late = p->late;
 	st->recorded_bytes = p->rec ? tw_rec_writer_offset(p->rec) : p->recorded_bytes;
+	st->not_written = p->not_written;
+	st->reopened = p->reopened;
 }
 
 int tw_pipeline_free(struct tw_pipeline *p)

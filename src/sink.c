@@ -260,6 +260,17 @@ static void sink_free(struct tw_sink *s)
  */
 struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
 {
+	struct tw_sink *s = tw_sink_new_append(fmt, out, realtime_offset_ns);
+
+	if (s && tw_sink_start_file(s)) {
+		sink_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct tw_sink *tw_sink_new_append(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
+{
 	struct tw_sink *s;
 
 	if ((unsigned int)fmt >= TW_ARRAY_SIZE(formats))
@@ -270,13 +281,18 @@ struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offs
 	s->ops = formats[fmt].ops;
 	s->out = out;
 	s->realtime_offset_ns = realtime_offset_ns;
-	if (s->ops->header && (s->ops->header(s) || put_line(s)))
-		goto out_free;
 	return s;
+}
 
-out_free:
-	sink_free(s);
-	return NULL;
+int tw_sink_start_file(struct tw_sink *s)
+{
+	int ret;
+
+	if (!s->ops->header)
+		return 0;
+	tw_buf_reset(&s->line);
+	ret = s->ops->header(s);
+	return ret ? ret : put_line(s);
 }
 
 /**
