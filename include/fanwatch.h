@@ -42,6 +42,13 @@
  *                    (Not produced on 6.18, see above; kept for kernels that allow it.)
  *     TW_FAN_NOPATH  no path can be trusted (readlink failed, not an absolute path, or an
  *                    unlinked name that cannot be told apart from a real one); @path is NULL.
+ *   overlayfs (containers): overlayfs opens the file in its layer while opening the overlay
+ *   file, so each open for exec there gives two items with the same tid (when the layer's
+ *   filesystem is marked too, as the host's is): first the layer's file (dev and inode of
+ *   the filesystem holding the layer, through a private mount of overlayfs that is in no
+ *   namespace: path relative to the layer's root, TW_FAN_OTHER_NS), then the overlay file
+ *   (the overlay's dev; its path in the view of the namespace that uses the mount:
+ *   TW_FAN_OTHER_NS for a container's root). What the task opened is the second one.
  *   A file hidden under a later mount on top of its directory would still show its old
  *   path; tracewatch does not check for that (it would cost a path walk per item).
  * - Marks: one per superblock (FAN_MARK_FILESYSTEM), so bind mounts and every mount of it

@@ -24,11 +24,13 @@
 
 static const char usage[] =
 	"usage: tw-sourcedump [--no-fanotify] [--no-taskstats] [--unlimited-queue] [--no-memfd]\n"
+	"                     [--lazy] [--rcvbuf BYTES]\n"
 	"       tw-sourcedump --bench N [--bench-mode fd|fid|bare] [--bench-batch-ms MS]\n"
 	"Prints one line per item: 'exec ...', 'exit ...', 'lost src=...'; 'mark ...' lines and\n"
 	"'ready' once listening. Commands on stdin: 'ns PID' marks PID's mount namespace\n"
 	"(answers 'ns pid=PID marked=N'), 'sync TOKEN' answers 'sync TOKEN' after reading what is\n"
-	"queued. Ends at EOF on stdin, SIGINT or SIGTERM.\n"
+	"queued. --lazy reads the sources only on 'sync' (to test overflows); --rcvbuf sets the\n"
+	"taskstats socket buffer. Ends at EOF on stdin, SIGINT or SIGTERM.\n"
 	"--bench N: N fork+execs of /bin/true by a child while this process only reads the\n"
 	"fanotify events every MS ms (default 50; 0: woken by each event); prints the\n"
 	"reader's CPU per item (getrusage).\n";
@@ -164,7 +166,8 @@ static int command(struct tw_fanwatch *fw, struct tw_taskstats *ts, struct mark_
 	return 0;
 }
 
-static int dump(const struct tw_fanwatch_opts *fo, bool want_fan, bool want_ts)
+static int dump(const struct tw_fanwatch_opts *fo, const struct tw_taskstats_opts *to,
+		bool want_fan, bool want_ts, bool lazy)
 {
 	struct tw_fanwatch *fw = NULL;
 	struct tw_taskstats *ts = NULL;
@@ -174,7 +177,7 @@ static int dump(const struct tw_fanwatch_opts *fo, bool want_fan, bool want_ts)
 
 	if (want_fan && (ret = tw_fanwatch_open(fo, &fw)))
 		return 1;
-	if (want_ts && (ret = tw_taskstats_open(NULL, &ts))) {
+	if (want_ts && (ret = tw_taskstats_open(to, &ts))) {
 		tw_fanwatch_close(fw);
 		return 1;
 	}
@@ -183,8 +186,9 @@ static int dump(const struct tw_fanwatch_opts *fo, bool want_fan, bool want_ts)
 	printf("ready\n");
 	fflush(stdout);
 	pfd[0] = (struct pollfd){ .fd = 0, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = fw ? tw_fanwatch_fd(fw) : -1, .events = POLLIN };
-	pfd[2] = (struct pollfd){ .fd = ts ? tw_taskstats_fd(ts) : -1, .events = POLLIN };
+	/* --lazy: read the sources only on "sync", so that their queues can overflow. */
+	pfd[1] = (struct pollfd){ .fd = fw && !lazy ? tw_fanwatch_fd(fw) : -1, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = ts && !lazy ? tw_taskstats_fd(ts) : -1, .events = POLLIN };
 	while (!stop) {
 		int r = poll(pfd, 3, -1);
 
@@ -391,6 +395,8 @@ int main(int argc, char **argv)
 		{ "no-taskstats", no_argument, NULL, 'T' },
 		{ "unlimited-queue", no_argument, NULL, 'u' },
 		{ "no-memfd", no_argument, NULL, 'm' },
+		{ "lazy", no_argument, NULL, 'l' },
+		{ "rcvbuf", required_argument, NULL, 'r' },
 		{ "bench", required_argument, NULL, 'b' },
 		{ "bench-mode", required_argument, NULL, 'M' },
 		{ "bench-batch-ms", required_argument, NULL, 'B' },
@@ -398,7 +404,8 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	struct tw_fanwatch_opts fo = { 0 };
-	bool want_fan = true, want_ts = true;
+	struct tw_taskstats_opts to = { 0 };
+	bool want_fan = true, want_ts = true, lazy = false;
 	const char *mode = "fd";
 	struct sigaction sa = { .sa_handler = on_signal };
 	long n = 0;
@@ -417,6 +424,12 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			fo.no_memfd = true;
+			break;
+		case 'l':
+			lazy = true;
+			break;
+		case 'r':
+			to.rcvbuf = (int)strtol(optarg, NULL, 10);
 			break;
 		case 'b':
 			n = strtol(optarg, NULL, 10);
@@ -440,5 +453,5 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (n > 0)
 		return bench(n, mode, batch_ms);
-	return dump(&fo, want_fan, want_ts);
+	return dump(&fo, &to, want_fan, want_ts, lazy);
 }
