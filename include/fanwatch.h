@@ -74,8 +74,8 @@
 struct tw_fanwatch;
 
 enum tw_fan_type {
-	TW_FAN_EXEC,	/* a file opened for exec */
-	TW_FAN_LOST,	/* queue overflow: opens were dropped */
+	TW_FAN_EXEC, /* a file opened for exec */
+	TW_FAN_LOST, /* queue overflow: opens were dropped */
 };
 
 enum tw_fan_kind {
@@ -84,32 +84,32 @@ enum tw_fan_kind {
 	TW_FAN_MEMFD,
 };
 
-#define TW_FAN_DELETED	(1u << 0)	/* unlinked (also set for memfds) */
-#define TW_FAN_OTHER_NS	(1u << 1)	/* path is in another mount namespace's view */
+#define TW_FAN_DELETED	(1u << 0) /* unlinked (also set for memfds) */
+#define TW_FAN_OTHER_NS (1u << 1) /* path is in another mount namespace's view */
 
 /* One item. Plain data; @path is borrowed and valid during the callback only. */
 struct tw_fan_item {
 	enum tw_fan_type type;
-	uint64_t ts;		/* CLOCK_MONOTONIC ns at read time (see above) */
+	uint64_t ts; /* CLOCK_MONOTONIC ns at read time (see above) */
 	int tid;
 	bool has_stat;
-	uint64_t dev;		/* st_dev of the executed file */
+	uint64_t dev; /* st_dev of the executed file */
 	uint64_t ino;
-	uint32_t mode;		/* st_mode, with S_ISUID/S_ISGID */
-	uint32_t uid;		/* owner: with S_ISUID, the euid the exec gives */
+	uint32_t mode; /* st_mode, with S_ISUID/S_ISGID */
+	uint32_t uid;  /* owner: with S_ISUID, the euid the exec gives */
 	uint32_t gid;
 	uint32_t nlink;
-	uint64_t mnt_id;	/* the fd's mount: unique id (6.8+) or reusable id; 0 unknown */
+	uint64_t mnt_id; /* the fd's mount: unique id (6.8+) or reusable id; 0 unknown */
 	enum tw_fan_kind kind;
-	unsigned int flags;	/* TW_FAN_DELETED, TW_FAN_OTHER_NS */
-	const char *path;	/* see the kind; NULL for TW_FAN_NOPATH */
+	unsigned int flags; /* TW_FAN_DELETED, TW_FAN_OTHER_NS */
+	const char *path;   /* see the kind; NULL for TW_FAN_NOPATH */
 	size_t path_len;
 };
 
 struct tw_fanwatch_opts {
-	bool unlimited_queue;	/* FAN_UNLIMITED_QUEUE: never overflow (kernel memory grows) */
-	bool no_memfd;		/* do not mark the memfd superblock */
-	bool no_mount_watch;	/* do not re-scan our mount table when it changes */
+	bool unlimited_queue; /* FAN_UNLIMITED_QUEUE: never overflow (kernel memory grows) */
+	bool no_memfd;	      /* do not mark the memfd superblock */
+	bool no_mount_watch;  /* do not re-scan our mount table when it changes */
 };
 
 /* Called for each item; returns 0 or a negative errno (see tw_fanwatch_read()). */
@@ -155,10 +155,10 @@ int tw_fanwatch_mark_namespace(struct tw_fanwatch *w, int pid);
 
 /* One marked (or refused) superblock, for doctor-style reports. Borrowed strings. */
 struct tw_fan_mark {
-	unsigned int major, minor;	/* the superblock's s_dev as mountinfo shows it */
+	unsigned int major, minor; /* the superblock's s_dev as mountinfo shows it */
 	const char *fstype;
-	const char *where;		/* the mountpoint used, "memfd", or "/proc/PID/root/..." */
-	int err;			/* 0 marked, else the -errno of the refusal */
+	const char *where; /* the mountpoint used, "memfd", or "/proc/PID/root/..." */
+	int err;	   /* 0 marked, else the -errno of the refusal */
 };
 
 /*
@@ -191,14 +191,14 @@ enum tw_fan_kind tw_fanwatch_classify(const char *link, size_t len, bool on_memf
 struct tw_mountinfo {
 	int mnt_id, parent_id;
 	unsigned int major, minor;
-	char *root;		/* unescaped */
-	char *mountpoint;	/* unescaped (\040 etc.) */
+	char *root;	  /* unescaped */
+	char *mountpoint; /* unescaped (\040 etc.) */
 	char *fstype;
 	char *source;
 };
 
 /* Parse one NUL-terminated mountinfo line in place. Returns 0 or -EINVAL if malformed. */
-int tw_mountinfo_parse(char *line, struct tw_mountinfo *mi);
+int tw_fanwatch_parse_mountinfo(char *line, struct tw_mountinfo *mi);
 
 #ifdef TW_TESTING
 /*
@@ -216,7 +216,7 @@ int tw_fanwatch_open_detached(struct tw_fanwatch **out);
  * fds of skipped events are not closed (their fd fields cannot be trusted).
  * Returns the number of items delivered, the first non-zero @cb return, or -EBADMSG.
  */
-int tw_fanwatch_parse(struct tw_fanwatch *w, const void *buf, size_t len, uint64_t ts,
-		      tw_fan_cb cb, void *ctx);
+int tw_fanwatch_parse(struct tw_fanwatch *w, const void *buf, size_t len, uint64_t ts, tw_fan_cb cb,
+		      void *ctx);
 
 #endif

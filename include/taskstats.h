@@ -58,11 +58,11 @@ enum tw_ts_type {
 struct tw_ts_item {
 	enum tw_ts_type type;
 	uint64_t ts;
-	unsigned int version;	/* the kernel's struct taskstats version */
+	unsigned int version; /* the kernel's struct taskstats version */
 	int pid, tgid, ppid;
 	uint32_t uid, gid;
 	uint32_t exit_code;
-	uint8_t ac_flag;	/* AFORK, ASU, ACORE, AXSIG, AGROUP of <linux/acct.h> */
+	uint8_t ac_flag; /* AFORK, ASU, ACORE, AXSIG, AGROUP of <linux/acct.h> */
 	bool group_dead;
 	uint64_t btime_wall;
 	uint64_t start_mono_max;
@@ -73,7 +73,7 @@ struct tw_ts_item {
 };
 
 struct tw_taskstats_opts {
-	int rcvbuf;		/* socket receive buffer in bytes; 0: a default of 4 MiB */
+	int rcvbuf; /* socket receive buffer in bytes; 0: a default of 4 MiB */
 };
 
 /* Called for each item; returns 0 or a negative errno (see tw_taskstats_read()). */

@@ -36,10 +36,10 @@
 /* The item buffer: about 2,700 events of 24 bytes. */
 #define FAN_READ_BUF (64 * 1024)
 /* " (deleted)": what d_path() appends to an unlinked dentry's path. */
-#define DELETED_SUFFIX " (deleted)"
+#define DELETED_SUFFIX	   " (deleted)"
 #define DELETED_SUFFIX_LEN (sizeof(DELETED_SUFFIX) - 1)
-#define MEMFD_PREFIX "/memfd:"
-#define MEMFD_PREFIX_LEN (sizeof(MEMFD_PREFIX) - 1)
+#define MEMFD_PREFIX	   "/memfd:"
+#define MEMFD_PREFIX_LEN   (sizeof(MEMFD_PREFIX) - 1)
 /* Name of the memfd made only to find (and mark) the memfd superblock. */
 #define MEMFD_MARK_NAME "tracewatch-mark"
 /* Room for "/proc/<pid>/root" in front of a mountpoint. */
@@ -52,7 +52,7 @@
 #define SYS_listmount 458
 #endif
 /* listmount(2) (6.8+): all mounts of our namespace, by unique (never reused) id. */
-#define LSMT_ROOT 0xffffffffffffffffULL
+#define LSMT_ROOT		0xffffffffffffffffULL
 #define LISTMOUNT_REQ_SIZE_VER0 24
 struct listmount_req {
 	uint32_t size;
@@ -69,9 +69,9 @@ struct listmount_req {
  * devtmpfs, tmpfs, overlay, fuse and disk filesystems are all marked.
  */
 static const char *const pseudo_fstypes[] = {
-	"proc", "sysfs", "cgroup", "cgroup2", "tracefs", "debugfs", "securityfs", "devpts",
-	"mqueue", "bpf", "pstore", "configfs", "fusectl", "efivarfs", "binfmt_misc", "autofs",
-	"nsfs", "selinuxfs", "rpc_pipefs", "hugetlbfs",
+    "proc",	   "sysfs",  "cgroup", "cgroup2",   "tracefs",	  "debugfs",   "securityfs",
+    "devpts",	   "mqueue", "bpf",    "pstore",    "configfs",	  "fusectl",   "efivarfs",
+    "binfmt_misc", "autofs", "nsfs",   "selinuxfs", "rpc_pipefs", "hugetlbfs",
 };
 
 struct sb_mark {
@@ -82,24 +82,24 @@ struct sb_mark {
 };
 
 struct id_set {
-	uint64_t *ids;	/* sorted */
+	uint64_t *ids; /* sorted */
 	size_t nr, cap;
 };
 
 struct tw_fanwatch {
 	int fan_fd;
-	int ep_fd;		/* what the caller polls: fan_fd + mi_wake */
-	int mi_wake;		/* our mountinfo, in ep_fd for EPOLLPRI */
-	int mi_check;		/* our mountinfo again, polled here (see tw_fanwatch_read) */
-	int fd_dir;		/* /proc/self/fd: readlinkat() skips walking /proc/self each time */
-	bool unique_ids;	/* statx/listmount give unique mount ids */
+	int ep_fd;	 /* what the caller polls: fan_fd + mi_wake */
+	int mi_wake;	 /* our mountinfo, in ep_fd for EPOLLPRI */
+	int mi_check;	 /* our mountinfo again, polled here (see tw_fanwatch_read) */
+	int fd_dir;	 /* /proc/self/fd: readlinkat() skips walking /proc/self each time */
+	bool unique_ids; /* statx/listmount give unique mount ids */
 	bool have_memfd_dev;
 	uint64_t memfd_dev;
 	struct sb_mark *marks;
 	size_t nr_marks, cap_marks;
-	struct id_set own;	/* mount ids of our namespace */
-	struct id_set foreign;	/* mount ids seen and found not ours (unique ids only) */
-	char *buf;		/* FAN_READ_BUF */
+	struct id_set own;     /* mount ids of our namespace */
+	struct id_set foreign; /* mount ids seen and found not ours (unique ids only) */
+	char *buf;	       /* FAN_READ_BUF */
 	char link[PATH_MAX + DELETED_SUFFIX_LEN + 2];
 };
 
@@ -191,7 +191,7 @@ static char *next_field(char **p)
 	return s;
 }
 
-int tw_mountinfo_parse(char *line, struct tw_mountinfo *mi)
+int tw_fanwatch_parse_mountinfo(char *line, struct tw_mountinfo *mi)
 {
 	char *p = line, *f, *end;
 	int i;
@@ -382,7 +382,7 @@ static uint64_t kdev(unsigned int major, unsigned int minor)
 static int read_live_marks(struct tw_fanwatch *w, struct id_set *live)
 {
 	char path[PROC_ROOT_MAX];
-	struct tw_buf text = { 0 };
+	struct tw_buf text = {0};
 	const char *p;
 	int ret;
 
@@ -404,8 +404,8 @@ static int read_live_marks(struct tw_fanwatch *w, struct id_set *live)
  */
 static int scan_mounts(struct tw_fanwatch *w, const char *mountinfo_path, const char *prefix)
 {
-	struct tw_buf text = { 0 }, path = { 0 };
-	struct id_set live = { 0 }, tried = { 0 };
+	struct tw_buf text = {0}, path = {0};
+	struct id_set live = {0}, tried = {0};
 	char *line, *next;
 	int ret, marked = 0;
 
@@ -421,7 +421,7 @@ static int scan_mounts(struct tw_fanwatch *w, const char *mountinfo_path, const 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (tw_mountinfo_parse(line, &mi) || is_pseudo(mi.fstype))
+		if (tw_fanwatch_parse_mountinfo(line, &mi) || is_pseudo(mi.fstype))
 			continue;
 		sdev = kdev(mi.major, mi.minor);
 		if (id_set_has(&live, sdev) || id_set_has(&tried, sdev))
@@ -433,7 +433,7 @@ static int scan_mounts(struct tw_fanwatch *w, const char *mountinfo_path, const 
 		}
 		ret = mark_mount(w, &mi, path.data);
 		if (ret == -ENOENT)
-			continue;	/* hidden: another mount of it may be reachable */
+			continue; /* hidden: another mount of it may be reachable */
 		if (ret < 0)
 			goto out;
 		marked += ret;
@@ -455,7 +455,7 @@ out:
 
 static int own_ids_from_listmount(struct tw_fanwatch *w)
 {
-	struct listmount_req req = { .size = LISTMOUNT_REQ_SIZE_VER0, .mnt_id = LSMT_ROOT };
+	struct listmount_req req = {.size = LISTMOUNT_REQ_SIZE_VER0, .mnt_id = LSMT_ROOT};
 	uint64_t batch[LISTMOUNT_BATCH];
 	long n;
 
@@ -488,7 +488,7 @@ static int own_ids_from_listmount(struct tw_fanwatch *w)
 
 static int own_ids_from_mountinfo(struct tw_fanwatch *w)
 {
-	struct tw_buf text = { 0 };
+	struct tw_buf text = {0};
 	char *line, *next;
 	int ret;
 
@@ -500,7 +500,7 @@ static int own_ids_from_mountinfo(struct tw_fanwatch *w)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (!tw_mountinfo_parse(line, &mi))
+		if (!tw_fanwatch_parse_mountinfo(line, &mi))
 			ret = id_set_add(&w->own, (uint64_t)mi.mnt_id);
 	}
 	tw_buf_release(&text);
@@ -526,7 +526,7 @@ static bool mount_is_ours(struct tw_fanwatch *w, uint64_t id)
 	if (refresh_own_ids(w) == 0 && id_set_has(&w->own, id))
 		return true;
 	if (w->unique_ids)
-		id_set_add(&w->foreign, id);	/* -ENOMEM: just asked again next time */
+		id_set_add(&w->foreign, id); /* -ENOMEM: just asked again next time */
 	return false;
 }
 
@@ -599,7 +599,8 @@ static bool names_same_file(const char *link, void *ctx)
 /* Fill @it from the event's @fd (not closed here). */
 static void resolve(struct tw_fanwatch *w, int fd, struct tw_fan_item *it)
 {
-	unsigned int mask = STATX_BASIC_STATS | (w->unique_ids ? STATX_MNT_ID_UNIQUE : STATX_MNT_ID);
+	unsigned int mask =
+	    STATX_BASIC_STATS | (w->unique_ids ? STATX_MNT_ID_UNIQUE : STATX_MNT_ID);
 	char name[PROC_ROOT_MAX];
 	struct same_file sf;
 	struct statx stx;
@@ -637,18 +638,18 @@ static void resolve(struct tw_fanwatch *w, int fd, struct tw_fan_item *it)
 		it->flags |= TW_FAN_OTHER_NS;
 }
 
-int tw_fanwatch_parse(struct tw_fanwatch *w, const void *buf, size_t len, uint64_t ts,
-		      tw_fan_cb cb, void *ctx)
+int tw_fanwatch_parse(struct tw_fanwatch *w, const void *buf, size_t len, uint64_t ts, tw_fan_cb cb,
+		      void *ctx)
 {
 	const char *p = buf;
 	int delivered = 0, cb_ret = 0;
 
 	while (len >= FAN_EVENT_METADATA_LEN) {
 		struct fanotify_event_metadata m;
-		struct tw_fan_item it = { .ts = ts };
+		struct tw_fan_item it = {.ts = ts};
 		int r;
 
-		memcpy(&m, p, sizeof(m));	/* the buffer need not be aligned */
+		memcpy(&m, p, sizeof(m)); /* the buffer need not be aligned */
 		if (m.vers != FANOTIFY_METADATA_VERSION || m.event_len < FAN_EVENT_METADATA_LEN ||
 		    m.event_len > len)
 			break;
@@ -692,7 +693,7 @@ int tw_fanwatch_read(struct tw_fanwatch *w, tw_fan_cb cb, void *ctx)
 	 * of ep_fd already polled mi_wake.
 	 */
 	if (w->mi_check >= 0) {
-		struct pollfd pfd = { .fd = w->mi_check, .events = POLLPRI };
+		struct pollfd pfd = {.fd = w->mi_check, .events = POLLPRI};
 
 		if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLPRI | POLLERR))) {
 			int r = scan_mounts(w, "/proc/self/mountinfo", "");
@@ -729,7 +730,8 @@ static int setup_memfd(struct tw_fanwatch *w, bool mark)
 		goto out_close;
 	if (fanotify_mark(w->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN_EXEC, fd, NULL))
 		err = -errno;
-	err = add_mark_record(w, stx.stx_dev_major, stx.stx_dev_minor, "tmpfs", "memfd", err) ?: err;
+	err =
+	    add_mark_record(w, stx.stx_dev_major, stx.stx_dev_minor, "tmpfs", "memfd", err) ?: err;
 out_close:
 	close(fd);
 	return err;
@@ -791,7 +793,7 @@ int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **o
 {
 	static const struct tw_fanwatch_opts defaults;
 	unsigned int flags = FAN_CLASS_NOTIF | FAN_REPORT_TID | FAN_CLOEXEC | FAN_NONBLOCK;
-	struct epoll_event ev = { 0 };
+	struct epoll_event ev = {0};
 	struct sb_mark *root = NULL;
 	struct tw_fanwatch *w;
 	struct stat st;
@@ -813,10 +815,14 @@ int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **o
 	if (w->fan_fd < 0) {
 		ret = -errno;
 		if (ret == -EPERM)
-			tw_err(ret, "fanotify unavailable: fanotify_init: %s (it needs CAP_SYS_ADMIN in the initial user namespace)",
+			tw_err(ret,
+			       "fanotify unavailable: fanotify_init: %s (it needs CAP_SYS_ADMIN in "
+			       "the initial user namespace)",
 			       strerror(-ret));
 		else if (ret == -EINVAL)
-			tw_err(ret, "fanotify unavailable: fanotify_init: %s (FAN_REPORT_TID needs Linux 5.15 or later)",
+			tw_err(ret,
+			       "fanotify unavailable: fanotify_init: %s (FAN_REPORT_TID needs "
+			       "Linux 5.15 or later)",
 			       strerror(-ret));
 		else
 			tw_err(ret, "fanotify unavailable: fanotify_init: %s", strerror(-ret));
@@ -901,8 +907,11 @@ int tw_fanwatch_marks(const struct tw_fanwatch *w,
 	for (i = 0; i < w->nr_marks; i++) {
 		const struct sb_mark *s = &w->marks[i];
 		struct tw_fan_mark m = {
-			.major = s->major, .minor = s->minor, .fstype = s->fstype,
-			.where = s->where, .err = s->err,
+		    .major = s->major,
+		    .minor = s->minor,
+		    .fstype = s->fstype,
+		    .where = s->where,
+		    .err = s->err,
 		};
 
 		cb(&m, ctx);

@@ -41,7 +41,7 @@ struct tw_taskstats {
 };
 
 /* A field of struct taskstats is there when the kernel's attribute is long enough for it. */
-#define TS_HAS(len, field) \
+#define TS_HAS(len, field)                                                                         \
 	((len) >= offsetof(struct taskstats, field) + sizeof(((struct taskstats *)0)->field))
 
 static void fill_item(struct tw_ts_item *it, const struct taskstats *s, size_t len, int pid,
@@ -84,8 +84,7 @@ static void fill_item(struct tw_ts_item *it, const struct taskstats *s, size_t l
  * stats (the attribute need not be aligned, and may be shorter or longer than ours).
  * Returns 0 or -EBADMSG.
  */
-static int parse_nest(struct nlattr *nest, int id_type, int *id, struct taskstats *s,
-		      size_t *len)
+static int parse_nest(struct nlattr *nest, int id_type, int *id, struct taskstats *s, size_t *len)
 {
 	struct nlattr *tb[TASKSTATS_TYPE_MAX + 1];
 
@@ -102,8 +101,7 @@ static int parse_nest(struct nlattr *nest, int id_type, int *id, struct taskstat
 	return 0;
 }
 
-int tw_taskstats_parse(const void *buf, size_t len, int family, uint64_t ts, tw_ts_cb cb,
-		       void *ctx)
+int tw_taskstats_parse(const void *buf, size_t len, int family, uint64_t ts, tw_ts_cb cb, void *ctx)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	int remaining = (int)len, delivered = 0, cb_ret = 0;
@@ -116,12 +114,13 @@ int tw_taskstats_parse(const void *buf, size_t len, int family, uint64_t ts, tw_
 		size_t slen, tlen;
 
 		if (nlh->nlmsg_type != family)
-			continue;	/* acks, errors, NLMSG_DONE */
+			continue; /* acks, errors, NLMSG_DONE */
 		if (!genlmsg_valid_hdr(nlh, 0))
 			return -EBADMSG;
 		if (genlmsg_hdr(nlh)->cmd != TASKSTATS_CMD_NEW)
 			continue;
-		if (genlmsg_parse(nlh, 0, tb, TASKSTATS_TYPE_MAX, NULL) || !tb[TASKSTATS_TYPE_AGGR_PID])
+		if (genlmsg_parse(nlh, 0, tb, TASKSTATS_TYPE_MAX, NULL) ||
+		    !tb[TASKSTATS_TYPE_AGGR_PID])
 			return -EBADMSG;
 		/* The group's aggregate holds delay accounting only: just its tgid is used. */
 		if (tb[TASKSTATS_TYPE_AGGR_TGID] &&
@@ -153,7 +152,7 @@ int tw_taskstats_read(struct tw_taskstats *t, tw_ts_cb cb, void *ctx)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == ENOBUFS) {
-			struct tw_ts_item it = { .type = TW_TS_LOST, .ts = tw_now_mono() };
+			struct tw_ts_item it = {.type = TW_TS_LOST, .ts = tw_now_mono()};
 
 			delivered++;
 			r = cb(&it, ctx);
@@ -166,10 +165,10 @@ int tw_taskstats_read(struct tw_taskstats *t, tw_ts_cb cb, void *ctx)
 		if (n < 0)
 			return -errno;
 		if (n > TS_RECV_BUF)
-			n = TS_RECV_BUF;	/* truncated: the parser stops at the cut */
+			n = TS_RECV_BUF; /* truncated: the parser stops at the cut */
 		r = tw_taskstats_parse(t->buf, n, t->family, tw_now_mono(), cb, ctx);
 		if (r == -EBADMSG)
-			continue;	/* nothing to learn from it; the next may be fine */
+			continue; /* nothing to learn from it; the next may be fine */
 		if (r < 0)
 			return r;
 		delivered += r;
@@ -267,14 +266,18 @@ int tw_taskstats_open(const struct tw_taskstats_opts *opts, struct tw_taskstats 
 	t->family = genl_ctrl_resolve(t->sk, TASKSTATS_GENL_NAME);
 	if (t->family < 0) {
 		ret = nl_to_errno(t->family);
-		tw_err(ret, "taskstats unavailable: no generic netlink family %s (kernel without CONFIG_TASKSTATS?)",
+		tw_err(ret,
+		       "taskstats unavailable: no generic netlink family %s (kernel without "
+		       "CONFIG_TASKSTATS?)",
 		       TASKSTATS_GENL_NAME);
 		goto out_free;
 	}
 	ret = send_cpumask(t, TASKSTATS_CMD_ATTR_REGISTER_CPUMASK, true);
 	if (ret) {
 		ret = nl_to_errno(ret);
-		tw_err(ret, "taskstats unavailable: registering for CPUs %s: %s (needs root in the initial user and pid namespaces)",
+		tw_err(ret,
+		       "taskstats unavailable: registering for CPUs %s: %s (needs root in the "
+		       "initial user and pid namespaces)",
 		       t->cpumask, strerror(-ret));
 		goto out_free;
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* tw-sourcedump.c - print every item of the fanotify and taskstats sources as a line (tests, bench). */
+/* tw-sourcedump.c - print every item of the fanotify and taskstats sources as a line (tests,
+ * bench). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,17 +24,17 @@
 #include "util.h"
 
 static const char usage[] =
-	"usage: tw-sourcedump [--no-fanotify] [--no-taskstats] [--unlimited-queue] [--no-memfd]\n"
-	"                     [--lazy] [--rcvbuf BYTES]\n"
-	"       tw-sourcedump --bench N [--bench-mode fd|fid|bare] [--bench-batch-ms MS]\n"
-	"Prints one line per item: 'exec ...', 'exit ...', 'lost src=...'; 'mark ...' lines and\n"
-	"'ready' once listening. Commands on stdin: 'ns PID' marks PID's mount namespace\n"
-	"(answers 'ns pid=PID marked=N'), 'sync TOKEN' answers 'sync TOKEN' after reading what is\n"
-	"queued. --lazy reads the sources only on 'sync' (to test overflows); --rcvbuf sets the\n"
-	"taskstats socket buffer. Ends at EOF on stdin, SIGINT or SIGTERM.\n"
-	"--bench N: N fork+execs of /bin/true by a child while this process only reads the\n"
-	"fanotify events every MS ms (default 50; 0: woken by each event); prints the\n"
-	"reader's CPU per item (getrusage).\n";
+    "usage: tw-sourcedump [--no-fanotify] [--no-taskstats] [--unlimited-queue] [--no-memfd]\n"
+    "                     [--lazy] [--rcvbuf BYTES]\n"
+    "       tw-sourcedump --bench N [--bench-mode fd|fid|bare] [--bench-batch-ms MS]\n"
+    "Prints one line per item: 'exec ...', 'exit ...', 'lost src=...'; 'mark ...' lines and\n"
+    "'ready' once listening. Commands on stdin: 'ns PID' marks PID's mount namespace\n"
+    "(answers 'ns pid=PID marked=N'), 'sync TOKEN' answers 'sync TOKEN' after reading what is\n"
+    "queued. --lazy reads the sources only on 'sync' (to test overflows); --rcvbuf sets the\n"
+    "taskstats socket buffer. Ends at EOF on stdin, SIGINT or SIGTERM.\n"
+    "--bench N: N fork+execs of /bin/true by a child while this process only reads the\n"
+    "fanotify events every MS ms (default 50; 0: woken by each event); prints the\n"
+    "reader's CPU per item (getrusage).\n";
 
 static volatile sig_atomic_t stop;
 
@@ -58,9 +59,9 @@ static void flush_line(void)
 }
 
 static const char *const kind_names[] = {
-	[TW_FAN_NOPATH] = "nopath",
-	[TW_FAN_PATH] = "path",
-	[TW_FAN_MEMFD] = "memfd",
+    [TW_FAN_NOPATH] = "nopath",
+    [TW_FAN_PATH] = "path",
+    [TW_FAN_MEMFD] = "memfd",
 };
 
 static int print_fan(const struct tw_fan_item *it, void *ctx)
@@ -72,9 +73,10 @@ static int print_fan(const struct tw_fan_item *it, void *ctx)
 	}
 	tw_buf_printf(&line, "exec ts=%" PRIu64 " tid=%d", it->ts, it->tid);
 	if (it->has_stat)
-		tw_buf_printf(&line, " dev=%u:%u ino=%" PRIu64 " mode=%o uid=%u gid=%u nlink=%u mnt=%" PRIu64,
-			      major(it->dev), minor(it->dev), it->ino, it->mode, it->uid, it->gid,
-			      it->nlink, it->mnt_id);
+		tw_buf_printf(
+		    &line, " dev=%u:%u ino=%" PRIu64 " mode=%o uid=%u gid=%u nlink=%u mnt=%" PRIu64,
+		    major(it->dev), minor(it->dev), it->ino, it->mode, it->uid, it->gid, it->nlink,
+		    it->mnt_id);
 	else
 		tw_buf_puts(&line, " dev=- ino=- mode=- uid=- gid=- nlink=- mnt=-");
 	tw_buf_printf(&line, " kind=%s flags=%s%s%s", kind_names[it->kind],
@@ -97,11 +99,13 @@ static int print_ts(const struct tw_ts_item *it, void *ctx)
 		return 0;
 	}
 	tw_buf_printf(&line,
-		      "exit ts=%" PRIu64 " ver=%u pid=%d tgid=%d ppid=%d uid=%u gid=%u status=%u flag=0x%x group_dead=%d btime=%" PRIu64
-		      " start_max=%" PRIu64 " elapsed_us=%" PRIu64 " utime_us=%" PRIu64 " stime_us=%" PRIu64,
+		      "exit ts=%" PRIu64 " ver=%u pid=%d tgid=%d ppid=%d uid=%u gid=%u status=%u "
+					 "flag=0x%x group_dead=%d btime=%" PRIu64
+		      " start_max=%" PRIu64 " elapsed_us=%" PRIu64 " utime_us=%" PRIu64
+		      " stime_us=%" PRIu64,
 		      it->ts, it->version, it->pid, it->tgid, it->ppid, it->uid, it->gid,
-		      it->exit_code, it->ac_flag, it->group_dead, it->btime_wall, it->start_mono_max,
-		      it->elapsed_us, it->utime_us, it->stime_us);
+		      it->exit_code, it->ac_flag, it->group_dead, it->btime_wall,
+		      it->start_mono_max, it->elapsed_us, it->utime_us, it->stime_us);
 	if (it->has_exe)
 		tw_buf_printf(&line, " exe=%u:%u:%" PRIu64, major(it->exe_dev), minor(it->exe_dev),
 			      it->exe_ino);
@@ -171,7 +175,7 @@ static int dump(const struct tw_fanwatch_opts *fo, const struct tw_taskstats_opt
 {
 	struct tw_fanwatch *fw = NULL;
 	struct tw_taskstats *ts = NULL;
-	struct mark_walk mw = { 0 };
+	struct mark_walk mw = {0};
 	struct pollfd pfd[3];
 	int ret = 0;
 
@@ -185,10 +189,10 @@ static int dump(const struct tw_fanwatch_opts *fo, const struct tw_taskstats_opt
 		print_new_marks(fw, &mw);
 	printf("ready\n");
 	fflush(stdout);
-	pfd[0] = (struct pollfd){ .fd = 0, .events = POLLIN };
+	pfd[0] = (struct pollfd){.fd = 0, .events = POLLIN};
 	/* --lazy: read the sources only on "sync", so that their queues can overflow. */
-	pfd[1] = (struct pollfd){ .fd = fw && !lazy ? tw_fanwatch_fd(fw) : -1, .events = POLLIN };
-	pfd[2] = (struct pollfd){ .fd = ts && !lazy ? tw_taskstats_fd(ts) : -1, .events = POLLIN };
+	pfd[1] = (struct pollfd){.fd = fw && !lazy ? tw_fanwatch_fd(fw) : -1, .events = POLLIN};
+	pfd[2] = (struct pollfd){.fd = ts && !lazy ? tw_taskstats_fd(ts) : -1, .events = POLLIN};
 	while (!stop) {
 		int r = poll(pfd, 3, -1);
 
@@ -316,18 +320,17 @@ static int bench(long n, const char *mode, int batch_ms)
 	if (fid || bare) {
 		fs = calloc(1, sizeof(*fs));
 		fs->fan_fd = fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_TID | FAN_CLOEXEC |
-					   FAN_NONBLOCK | (fid ? FAN_REPORT_DFID_NAME : 0),
+					       FAN_NONBLOCK | (fid ? FAN_REPORT_DFID_NAME : 0),
 					   O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 		fs->mount_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fs->fan_fd < 0 ||
-		    fanotify_mark(fs->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN_EXEC,
-				  AT_FDCWD, "/")) {
+		if (fs->fan_fd < 0 || fanotify_mark(fs->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+						    FAN_OPEN_EXEC, AT_FDCWD, "/")) {
 			fprintf(stderr, "%s mode: %s\n", mode, strerror(errno));
 			return 1;
 		}
 		pfd.fd = fs->fan_fd;
 	} else {
-		struct tw_fanwatch_opts o = { .no_mount_watch = true };
+		struct tw_fanwatch_opts o = {.no_mount_watch = true};
 
 		if (tw_fanwatch_open(&o, &fw))
 			return 1;
@@ -376,7 +379,8 @@ static int bench(long n, const char *mode, int batch_ms)
 	}
 	t1 = cpu_us();
 	w1 = tw_now_mono();
-	printf("bench mode=%s batch_ms=%d execs=%ld items=%ld cpu_us=%.0f us_per_item=%.2f us_per_exec=%.2f wall_s=%.2f\n",
+	printf("bench mode=%s batch_ms=%d execs=%ld items=%ld cpu_us=%.0f us_per_item=%.2f "
+	       "us_per_exec=%.2f wall_s=%.2f\n",
 	       mode, batch_ms, n, count_items, t1 - t0, count_items ? (t1 - t0) / count_items : 0,
 	       (t1 - t0) / n, (w1 - w0) / 1e9);
 	tw_fanwatch_close(fw);
@@ -390,24 +394,22 @@ static int bench(long n, const char *mode, int batch_ms)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "no-fanotify", no_argument, NULL, 'F' },
-		{ "no-taskstats", no_argument, NULL, 'T' },
-		{ "unlimited-queue", no_argument, NULL, 'u' },
-		{ "no-memfd", no_argument, NULL, 'm' },
-		{ "lazy", no_argument, NULL, 'l' },
-		{ "rcvbuf", required_argument, NULL, 'r' },
-		{ "bench", required_argument, NULL, 'b' },
-		{ "bench-mode", required_argument, NULL, 'M' },
-		{ "bench-batch-ms", required_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct tw_fanwatch_opts fo = { 0 };
-	struct tw_taskstats_opts to = { 0 };
+	static const struct option longopts[] = {{"no-fanotify", no_argument, NULL, 'F'},
+						 {"no-taskstats", no_argument, NULL, 'T'},
+						 {"unlimited-queue", no_argument, NULL, 'u'},
+						 {"no-memfd", no_argument, NULL, 'm'},
+						 {"lazy", no_argument, NULL, 'l'},
+						 {"rcvbuf", required_argument, NULL, 'r'},
+						 {"bench", required_argument, NULL, 'b'},
+						 {"bench-mode", required_argument, NULL, 'M'},
+						 {"bench-batch-ms", required_argument, NULL, 'B'},
+						 {"help", no_argument, NULL, 'h'},
+						 {0}};
+	struct tw_fanwatch_opts fo = {0};
+	struct tw_taskstats_opts to = {0};
 	bool want_fan = true, want_ts = true, lazy = false;
 	const char *mode = "fd";
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 	long n = 0;
 	int c, batch_ms = 50;
 

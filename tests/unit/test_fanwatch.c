@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_fanwatch.c - fanotify items from hand-built event buffers holding real fds; path classification. */
+/* test_fanwatch.c - fanotify items from hand-built event buffers holding real fds; path
+ * classification. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <ftw.h>
 #include <sys/fanotify.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -37,7 +39,7 @@ struct cls {
 	uint32_t nlink;
 	bool (*exists)(const char *, void *);
 	enum tw_fan_kind kind;
-	const char *want;	/* the meaningful part, NULL for none */
+	const char *want; /* the meaningful part, NULL for none */
 	unsigned int flags;
 };
 
@@ -60,30 +62,32 @@ static void check_cls(const struct cls *c)
 static void test_classify(void **state)
 {
 	static const struct cls cases[] = {
-		{ "/usr/bin/true", false, 1, NULL, TW_FAN_PATH, "/usr/bin/true", 0 },
-		/* Unlinked: one suffix removed. */
-		{ "/tmp/d/prog (deleted)", false, 0, NULL, TW_FAN_PATH, "/tmp/d/prog", TW_FAN_DELETED },
-		/* A real file named "x (deleted)", still linked: the stat says it is that file. */
-		{ "/tmp/x (deleted)", false, 1, yes, TW_FAN_PATH, "/tmp/x (deleted)", 0 },
-		/* Same text, but not that file (another hard link remains): no path. */
-		{ "/tmp/x (deleted)", false, 1, no, TW_FAN_NOPATH, NULL, 0 },
-		{ "/tmp/x (deleted)", false, 2, NULL, TW_FAN_NOPATH, NULL, 0 },
-		/* The real "x (deleted)", unlinked. */
-		{ "/tmp/x (deleted) (deleted)", false, 0, NULL, TW_FAN_PATH, "/tmp/x (deleted)", TW_FAN_DELETED },
-		/* No links but no suffix: cannot be (the count is read first). */
-		{ "/tmp/x", false, 0, NULL, TW_FAN_NOPATH, NULL, 0 },
-		/* memfd: the name only, never a path. */
-		{ "/memfd:payload (deleted)", true, 0, NULL, TW_FAN_MEMFD, "payload", TW_FAN_DELETED },
-		{ "/memfd:a (deleted) (deleted)", true, 0, NULL, TW_FAN_MEMFD, "a (deleted)", TW_FAN_DELETED },
-		{ "/memfd: (deleted)", true, 0, NULL, TW_FAN_MEMFD, "", TW_FAN_DELETED },
-		/* On the memfd superblock but not a memfd's name: nothing. */
-		{ "/SYSV00000000 (deleted)", true, 0, NULL, TW_FAN_NOPATH, NULL, 0 },
-		{ "/memfd:x", true, 0, NULL, TW_FAN_NOPATH, NULL, 0 },
-		/* A deleted real file that was named /memfd:x is a path, not a memfd. */
-		{ "/memfd:x (deleted)", false, 0, NULL, TW_FAN_PATH, "/memfd:x", TW_FAN_DELETED },
-		{ "pipe:[1234]", false, 1, NULL, TW_FAN_NOPATH, NULL, 0 },
-		{ "", false, 1, NULL, TW_FAN_NOPATH, NULL, 0 },
-		{ " (deleted)", false, 0, NULL, TW_FAN_NOPATH, NULL, 0 },
+	    {"/usr/bin/true", false, 1, NULL, TW_FAN_PATH, "/usr/bin/true", 0},
+	    /* Unlinked: one suffix removed. */
+	    {"/tmp/d/prog (deleted)", false, 0, NULL, TW_FAN_PATH, "/tmp/d/prog", TW_FAN_DELETED},
+	    /* A real file named "x (deleted)", still linked: the stat says it is that file. */
+	    {"/tmp/x (deleted)", false, 1, yes, TW_FAN_PATH, "/tmp/x (deleted)", 0},
+	    /* Same text, but not that file (another hard link remains): no path. */
+	    {"/tmp/x (deleted)", false, 1, no, TW_FAN_NOPATH, NULL, 0},
+	    {"/tmp/x (deleted)", false, 2, NULL, TW_FAN_NOPATH, NULL, 0},
+	    /* The real "x (deleted)", unlinked. */
+	    {"/tmp/x (deleted) (deleted)", false, 0, NULL, TW_FAN_PATH, "/tmp/x (deleted)",
+	     TW_FAN_DELETED},
+	    /* No links but no suffix: cannot be (the count is read first). */
+	    {"/tmp/x", false, 0, NULL, TW_FAN_NOPATH, NULL, 0},
+	    /* memfd: the name only, never a path. */
+	    {"/memfd:payload (deleted)", true, 0, NULL, TW_FAN_MEMFD, "payload", TW_FAN_DELETED},
+	    {"/memfd:a (deleted) (deleted)", true, 0, NULL, TW_FAN_MEMFD, "a (deleted)",
+	     TW_FAN_DELETED},
+	    {"/memfd: (deleted)", true, 0, NULL, TW_FAN_MEMFD, "", TW_FAN_DELETED},
+	    /* On the memfd superblock but not a memfd's name: nothing. */
+	    {"/SYSV00000000 (deleted)", true, 0, NULL, TW_FAN_NOPATH, NULL, 0},
+	    {"/memfd:x", true, 0, NULL, TW_FAN_NOPATH, NULL, 0},
+	    /* A deleted real file that was named /memfd:x is a path, not a memfd. */
+	    {"/memfd:x (deleted)", false, 0, NULL, TW_FAN_PATH, "/memfd:x", TW_FAN_DELETED},
+	    {"pipe:[1234]", false, 1, NULL, TW_FAN_NOPATH, NULL, 0},
+	    {"", false, 1, NULL, TW_FAN_NOPATH, NULL, 0},
+	    {" (deleted)", false, 0, NULL, TW_FAN_NOPATH, NULL, 0},
 	};
 	size_t i;
 
@@ -97,15 +101,16 @@ static void test_classify(void **state)
 
 static void test_mountinfo(void **state)
 {
-	char l1[] = "36 35 98:0 /mnt1 /mnt\\040two rw,noatime master:1 shared:2 - ext3 /dev/root rw,errors=continue";
+	char l1[] = "36 35 98:0 /mnt1 /mnt\\040two rw,noatime master:1 shared:2 - ext3 /dev/root "
+		    "rw,errors=continue";
 	char l2[] = "26 1 254:0 / / rw,relatime - ext4 /dev/vda rw";
-	char l3[] = "26 1 254:0 / / rw,relatime ext4 /dev/vda rw";	/* no separator */
+	char l3[] = "26 1 254:0 / / rw,relatime ext4 /dev/vda rw"; /* no separator */
 	char l4[] = "x 1 254:0 / / rw - ext4 /dev/vda rw";
 	char l5[] = "26 1 254 / / rw - ext4 /dev/vda rw";
 	char l6[] = "40 30 0:37 / /a\\134b\\011c rw - cgroup2 cg\\040x rw";
 	struct tw_mountinfo mi;
 
-	assert_int_equal(tw_mountinfo_parse(l1, &mi), 0);
+	assert_int_equal(tw_fanwatch_parse_mountinfo(l1, &mi), 0);
 	assert_int_equal(mi.mnt_id, 36);
 	assert_int_equal(mi.parent_id, 35);
 	assert_int_equal(mi.major, 98);
@@ -114,13 +119,13 @@ static void test_mountinfo(void **state)
 	assert_string_equal(mi.mountpoint, "/mnt two");
 	assert_string_equal(mi.fstype, "ext3");
 	assert_string_equal(mi.source, "/dev/root");
-	assert_int_equal(tw_mountinfo_parse(l2, &mi), 0);
+	assert_int_equal(tw_fanwatch_parse_mountinfo(l2, &mi), 0);
 	assert_string_equal(mi.mountpoint, "/");
 	assert_string_equal(mi.fstype, "ext4");
-	assert_int_equal(tw_mountinfo_parse(l3, &mi), -EINVAL);
-	assert_int_equal(tw_mountinfo_parse(l4, &mi), -EINVAL);
-	assert_int_equal(tw_mountinfo_parse(l5, &mi), -EINVAL);
-	assert_int_equal(tw_mountinfo_parse(l6, &mi), 0);
+	assert_int_equal(tw_fanwatch_parse_mountinfo(l3, &mi), -EINVAL);
+	assert_int_equal(tw_fanwatch_parse_mountinfo(l4, &mi), -EINVAL);
+	assert_int_equal(tw_fanwatch_parse_mountinfo(l5, &mi), -EINVAL);
+	assert_int_equal(tw_fanwatch_parse_mountinfo(l6, &mi), 0);
 	assert_string_equal(mi.mountpoint, "/a\\b\tc");
 	assert_string_equal(mi.source, "cg x");
 }
@@ -131,7 +136,7 @@ struct got {
 	int n;
 	struct tw_fan_item it[8];
 	char path[8][PATH_MAX];
-	int ret;	/* what the callback returns */
+	int ret; /* what the callback returns */
 };
 
 static int collect(const struct tw_fan_item *it, void *ctx)
@@ -153,12 +158,12 @@ static int collect(const struct tw_fan_item *it, void *ctx)
 static void put_event(char *buf, size_t *off, uint64_t mask, int fd, int pid, size_t extra)
 {
 	struct fanotify_event_metadata m = {
-		.event_len = FAN_EVENT_METADATA_LEN + extra,
-		.vers = FANOTIFY_METADATA_VERSION,
-		.metadata_len = FAN_EVENT_METADATA_LEN,
-		.mask = mask,
-		.fd = fd,
-		.pid = pid,
+	    .event_len = FAN_EVENT_METADATA_LEN + extra,
+	    .vers = FANOTIFY_METADATA_VERSION,
+	    .metadata_len = FAN_EVENT_METADATA_LEN,
+	    .mask = mask,
+	    .fd = fd,
+	    .pid = pid,
 	};
 
 	memcpy(buf + *off, &m, sizeof(m));
@@ -187,17 +192,20 @@ static int setup(void **state)
 	return 0;
 }
 
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	return remove(path);
+}
+
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
+	int ret;
 
 	tw_fanwatch_close(f->w);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd))
-		return -1;
+	ret = nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	free(f);
-	return 0;
+	return ret;
 }
 
 /* Create @name in the fixture's directory; return an O_RDONLY fd on it. */
@@ -209,7 +217,7 @@ static int make_file(struct fixture *f, const char *name, char *path_out)
 	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 04755);
 	assert_true(fd >= 0);
-	assert_int_equal(fchmod(fd, 04755), 0);	/* umask must not hide the set-user-ID bit */
+	assert_int_equal(fchmod(fd, 04755), 0); /* umask must not hide the set-user-ID bit */
 	close(fd);
 	fd = open(path, O_RDONLY);
 	assert_true(fd >= 0);
@@ -222,9 +230,9 @@ static void test_plain_file(void **state)
 {
 	struct fixture *f = *state;
 	char buf[256], path[PATH_MAX], real[PATH_MAX];
-	struct got g = { 0 };
+	struct got g = {0};
 	struct stat st;
-	size_t off = 1;	/* unaligned on purpose */
+	size_t off = 1; /* unaligned on purpose */
 	int fd = make_file(f, "prog", path);
 
 	assert_int_equal(fstat(fd, &st), 0);
@@ -253,7 +261,7 @@ static void test_deleted_and_tricky_names(void **state)
 {
 	struct fixture *f = *state;
 	char buf[256], p1[PATH_MAX], p2[PATH_MAX], p3[PATH_MAX], p4[PATH_MAX], r[PATH_MAX];
-	struct got g = { 0 };
+	struct got g = {0};
 	size_t off = 0;
 	int fd1, fd2, fd3, fd4;
 
@@ -299,7 +307,7 @@ static void test_deleted_and_tricky_names(void **state)
 static void test_memfd(void **state)
 {
 	struct fixture *f = *state;
-	struct got g = { 0 };
+	struct got g = {0};
 	char buf[64];
 	size_t off = 0;
 	int fd = memfd_create("pay load (deleted)", MFD_CLOEXEC);
@@ -316,15 +324,15 @@ static void test_memfd(void **state)
 static void test_overflow_nofd_other_mask(void **state)
 {
 	struct fixture *f = *state;
-	struct got g = { 0 };
+	struct got g = {0};
 	char buf[256];
 	size_t off = 0;
 	int fd = make_file(f, "other", NULL);
 
 	put_event(buf, &off, FAN_Q_OVERFLOW, FAN_NOFD, 0, 0);
 	put_event(buf, &off, FAN_OPEN_EXEC, FAN_NOFD, 5, 0);
-	put_event(buf, &off, FAN_OPEN, fd, 6, 0);		/* not ours: no item, fd closed */
-	put_event(buf, &off, FAN_OPEN_EXEC, FAN_NOFD, 7, 16);	/* info records are skipped */
+	put_event(buf, &off, FAN_OPEN, fd, 6, 0);	      /* not ours: no item, fd closed */
+	put_event(buf, &off, FAN_OPEN_EXEC, FAN_NOFD, 7, 16); /* info records are skipped */
 	assert_int_equal(tw_fanwatch_parse(f->w, buf, off, 5, collect, &g), 3);
 	assert_int_equal(g.n, 3);
 	assert_int_equal(g.it[0].type, TW_FAN_LOST);
@@ -341,7 +349,7 @@ static void test_malformed(void **state)
 {
 	struct fixture *f = *state;
 	struct fanotify_event_metadata *m;
-	struct got g = { 0 };
+	struct got g = {0};
 	char buf[256];
 	size_t off = 0;
 	int fd1 = make_file(f, "m1", NULL), fd2 = make_file(f, "m2", NULL);
@@ -378,7 +386,7 @@ static void test_malformed(void **state)
 static void test_callback_error_closes_all(void **state)
 {
 	struct fixture *f = *state;
-	struct got g = { .ret = -ENOSPC };
+	struct got g = {.ret = -ENOSPC};
 	char buf[256];
 	size_t off = 0;
 	int fd1 = make_file(f, "c1", NULL), fd2 = make_file(f, "c2", NULL);
@@ -415,15 +423,15 @@ static void test_open_detached_alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_classify),
-		cmocka_unit_test(test_mountinfo),
-		cmocka_unit_test_setup_teardown(test_plain_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deleted_and_tricky_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_memfd, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overflow_nofd_other_mask, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_callback_error_closes_all, setup, teardown),
-		cmocka_unit_test(test_open_detached_alloc_failures),
+	    cmocka_unit_test(test_classify),
+	    cmocka_unit_test(test_mountinfo),
+	    cmocka_unit_test_setup_teardown(test_plain_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deleted_and_tricky_names, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_memfd, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_overflow_nofd_other_mask, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_callback_error_closes_all, setup, teardown),
+	    cmocka_unit_test(test_open_detached_alloc_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_taskstats.c - task-end records from hand-built TASKSTATS netlink messages (old, current, newer kernels). */
+/* test_taskstats.c - task-end records from hand-built TASKSTATS netlink messages (old, current,
+ * newer kernels). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,7 +51,7 @@ static void base_stats(struct taskstats *s, unsigned int version)
 	s->ac_ppid = 1000;
 	s->ac_btime = 1700000000;
 	s->ac_btime64 = 1700000001;
-	s->ac_etime = 2500;	/* µs */
+	s->ac_etime = 2500; /* µs */
 	s->ac_utime = 300;
 	s->ac_stime = 400;
 	s->ac_tgid = 1230;
@@ -62,8 +63,8 @@ static void base_stats(struct taskstats *s, unsigned int version)
  * Append to @buf at *@off one TASKSTATS_CMD_NEW message: an AGGR_PID nest with @pid and
  * @slen bytes of stats, and when @tgid, an AGGR_TGID nest. Built with libnl like the kernel.
  */
-static void put_msg(char *buf, size_t *off, int family, int pid, const void *stats,
-		    size_t slen, int tgid)
+static void put_msg(char *buf, size_t *off, int family, int pid, const void *stats, size_t slen,
+		    int tgid)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 	struct nlattr *nest;
@@ -91,7 +92,7 @@ static void test_current_and_newer(void **state)
 {
 	unsigned char stats[sizeof(struct taskstats) + NEWER_EXTRA];
 	struct taskstats s;
-	struct got g = { 0 };
+	struct got g = {0};
 	char buf[4096];
 	size_t off = 0;
 
@@ -100,8 +101,8 @@ static void test_current_and_newer(void **state)
 	memcpy(stats, &s, sizeof(s));
 	put_msg(buf, &off, FAMILY, 1234, stats, sizeof(stats), 0);
 	base_stats(&s, TASKSTATS_VERSION);
-	s.ac_exitcode = 9;	/* SIGKILL */
-	s.ac_flag = AXSIG;	/* a thread, not the last */
+	s.ac_exitcode = 9; /* SIGKILL */
+	s.ac_flag = AXSIG; /* a thread, not the last */
 	put_msg(buf, &off, FAMILY, 1235, &s, sizeof(s), 0);
 	assert_int_equal(tw_taskstats_parse(buf, off, FAMILY, 10000000, collect, &g), 2);
 
@@ -134,7 +135,7 @@ static void test_current_and_newer(void **state)
 static void test_old_kernel(void **state)
 {
 	struct taskstats s;
-	struct got g = { 0 };
+	struct got g = {0};
 	char buf[4096];
 	size_t off = 0;
 	/* Version 10 ends with ac_btime64: no tgid, no exe, no AGROUP. */
@@ -144,7 +145,7 @@ static void test_old_kernel(void **state)
 
 	base_stats(&s, 10);
 	put_msg(buf, &off, FAMILY, 1234, &s, v10, 0);
-	put_msg(buf, &off, FAMILY, 1234, &s, v10, 1230);	/* multi-threaded group ends */
+	put_msg(buf, &off, FAMILY, 1234, &s, v10, 1230); /* multi-threaded group ends */
 	base_stats(&s, 9);
 	put_msg(buf, &off, FAMILY, 1234, &s, v9, 0);
 	assert_int_equal(tw_taskstats_parse(buf, off, FAMILY, 5, collect, &g), 3);
@@ -163,7 +164,7 @@ static void test_old_kernel(void **state)
 static void test_comm_not_terminated(void **state)
 {
 	struct taskstats s;
-	struct got g = { 0 };
+	struct got g = {0};
 	char buf[4096];
 	size_t off = 0;
 
@@ -177,7 +178,7 @@ static void test_comm_not_terminated(void **state)
 static void test_skipped_messages(void **state)
 {
 	struct taskstats s;
-	struct got g = { 0 };
+	struct got g = {0};
 	struct nlmsghdr *h;
 	struct nlmsgerr *e;
 	char buf[4096];
@@ -201,7 +202,7 @@ static void test_skipped_messages(void **state)
 static void test_malformed(void **state)
 {
 	struct taskstats s;
-	struct got g = { 0 };
+	struct got g = {0};
 	char buf[4096];
 	size_t off = 0;
 
@@ -238,7 +239,7 @@ static void test_malformed(void **state)
 static void test_callback_stop(void **state)
 {
 	struct taskstats s;
-	struct got g = { .ret = -ENOSPC };
+	struct got g = {.ret = -ENOSPC};
 	char buf[4096];
 	size_t off = 0;
 
@@ -253,12 +254,9 @@ static void test_callback_stop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_current_and_newer),
-		cmocka_unit_test(test_old_kernel),
-		cmocka_unit_test(test_comm_not_terminated),
-		cmocka_unit_test(test_skipped_messages),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_callback_stop),
+	    cmocka_unit_test(test_current_and_newer),	cmocka_unit_test(test_old_kernel),
+	    cmocka_unit_test(test_comm_not_terminated), cmocka_unit_test(test_skipped_messages),
+	    cmocka_unit_test(test_malformed),		cmocka_unit_test(test_callback_stop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
