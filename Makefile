@@ -7,7 +7,7 @@ DESTDIR   ?=
 BUILD     ?= build
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      := libtracefs libtraceevent libcjson libelf
+PKGS      := libtracefs libtraceevent libcjson libelf libnl-genl-3.0
 
 CFLAGS    ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # deps.sh - install the Debian packages tracewatch builds and tests with, when missing.
 set -e
-PKGS="build-essential pkg-config libtracefs-dev libtraceevent-dev libcjson-dev libcmocka-dev uthash-dev libelf-dev"
+PKGS="build-essential pkg-config libtracefs-dev libtraceevent-dev libcjson-dev libcmocka-dev uthash-dev libelf-dev libnl-genl-3-dev"
 # For the live tests: a real container (podman + runc, busybox-static for its image).
 PKGS="$PKGS python3 podman runc busybox-static"
 # For make test-kernels: other Debian kernels booted under QEMU (TCG).
