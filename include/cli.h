@@ -33,6 +33,8 @@ struct tw_live_opts {
 	const char *input;		/* report: the recording to read ("-": stdin) */
 	double stats_interval;		/* seconds between stats lines, 0: none */
 	const char *ready_file;		/* written once tracing has started */
+	bool no_fanotify;		/* no FAN_OPEN_EXEC listener */
+	bool no_taskstats;		/* no taskstats listener */
 };
 
 /*

@@ -24,6 +24,8 @@ enum tw_event_type {
 	TW_EV_LOST,	/* events lost by the kernel ring buffer before this point */
 	TW_EV_NS_ENTER,	/* syscalls:sys_enter_unshare / sys_enter_setns: flags */
 	TW_EV_NS_EXIT,	/* syscalls:sys_exit_unshare / sys_exit_setns: ret */
+	TW_EV_FAN_EXEC,	/* fanotify FAN_OPEN_EXEC: a file the kernel opened for an exec */
+	TW_EV_TASK_END,	/* taskstats: a task ended (exit code, uid, times) */
 	TW_EV_NR,
 };
 
@@ -108,6 +110,35 @@ struct tw_event {
 		struct {
 			uint64_t count;	/* events lost; 0 if the kernel could not say how many */
 		} lost;
+		/*
+		 * From fanwatch.h's struct tw_fan_item (see there what each field guarantees).
+		 * ts is the read time, an upper bound of the open's time; tid the exec caller.
+		 */
+		struct {
+			bool lost;	/* the queue overflowed: opens before ts were dropped */
+			bool has_stat;
+			uint64_t dev, ino;
+			uint32_t mode, uid, gid, nlink;
+			int kind;	/* enum tw_fan_kind */
+			unsigned int flags; /* TW_FAN_DELETED, TW_FAN_OTHER_NS */
+			char *path;	/* owned; NULL for TW_FAN_NOPATH */
+		} fan;
+		/*
+		 * From taskstats.h's struct tw_ts_item (see there what each field guarantees).
+		 * ts is the read time, after the task's end; tid is the ended task.
+		 */
+		struct {
+			bool lost;	/* the socket overflowed: ends before ts were dropped */
+			int tgid, ppid;
+			uint32_t uid, gid;
+			uint32_t exit_code;	/* wait status */
+			bool group_dead;
+			uint64_t start_mono_max; /* upper bound of the start, CLOCK_MONOTONIC */
+			uint64_t elapsed_us, utime_us, stime_us;
+			bool has_exe;
+			uint64_t exe_dev, exe_ino;
+			char comm[33];
+		} task_end;
 		struct {
 			bool setns;	/* setns(2), else unshare(2) */
 			uint64_t flags;	/* unshare_flags / setns nstype (0: any) */

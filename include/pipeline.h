@@ -30,6 +30,8 @@ struct tw_pipeline_opts {
 	bool replay_skip_crc;		/* the fuzz harness only: reach the payload decoders */
 	struct tw_source_opts source;	/* live only */
 	bool no_snapshot;		/* live: do not read /proc at start (bench) */
+	bool no_fanotify;		/* live: no FAN_OPEN_EXEC listener */
+	bool no_taskstats;		/* live: no taskstats listener */
 
 	/* Processing. */
 	bool all_events;		/* also fork, exit and chdir records */

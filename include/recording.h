@@ -34,6 +34,14 @@
  *                 RELEASE, in the order it asked.
  *   REFRESH  (9)  str group: probe events were added; decode the new FORMATs from now on.
  *   END     (10)  empty: the recording was closed properly.
+ *   FAN     (11)  a file opened for an exec (fanwatch.h): u8 lost, u8 has_stat; u32 tid;
+ *                 u64 ts, dev, ino; u32 mode, uid, gid, nlink, kind, flags; str path.
+ *   TASKEND (12)  a task's end (taskstats.h): u8 lost, u8 group_dead, u8 has_exe; u32 tid,
+ *                 tgid, ppid, uid, gid, exit_code; u64 ts, start_mono_max, elapsed_us,
+ *                 utime_us, stime_us, exe_dev, exe_ino; str comm.
+ *
+ * Queues: CPUs 0..nr_cpus-1 are the ring buffers; queue nr_cpus holds the FAN items and
+ * nr_cpus+1 the TASKEND items (LOST and DRAINED name their queue).
  *
  * A reader refuses other versions, checks every crc and length, and never trusts a value in
  * a payload: a damaged file ends the replay with the offset and the reason.
@@ -66,6 +74,8 @@ enum tw_rec_block_type {
 	TW_BLK_REALPATH,
 	TW_BLK_REFRESH,
 	TW_BLK_END,
+	TW_BLK_FAN,
+	TW_BLK_TASKEND,
 	TW_BLK_NR,
 };
 

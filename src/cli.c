@@ -56,6 +56,11 @@ void tw_cli_usage(FILE *f)
 	      "  -h, --help             show this help\n"
 	      "  -V, --version          show the version\n"
 	      "\n"
+	      "      --no-fanotify      do not ask the kernel which file each exec opened\n"
+	      "                         (fanotify FAN_OPEN_EXEC): paths are then not checked\n"
+	      "                         against the executed file, and 'exe' stays empty\n"
+	      "      --no-taskstats     do not listen to the kernel's task-end messages\n"
+	      "                         (taskstats): no exit status, uid from /proc only\n"
 	      "      --record FILE      also write a recording of the run to FILE (see record)\n"
 	      "      --stats SEC        print a stats line to stderr every SEC seconds (events/s,\n"
 	      "                         execs/s, lost, unresolved, tracewatch's own CPU);\n"
@@ -111,7 +116,7 @@ static int parse_number(const char *opt, const char *arg, double min, double max
 
 enum { OPT_POLL_MS = 256, OPT_CGROUP, OPT_CONTAINER, OPT_HOST_ONLY, OPT_CONTAINERS_ONLY,
        OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS, OPT_RECORD, OPT_STATS,
-       OPT_READY_FILE };
+       OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS };
 
 struct cli_option {
 	struct option opt;
@@ -135,6 +140,8 @@ static const struct cli_option cli_options[] = {
 	{ { "no-syscall-events", no_argument, NULL, OPT_NO_SYSCALLS }, ON_TRACING },
 	{ { "record", required_argument, NULL, OPT_RECORD }, ON_LIVE },
 	{ { "stats", required_argument, NULL, OPT_STATS }, ON_TRACING },
+	{ { "no-fanotify", no_argument, NULL, OPT_NO_FANOTIFY }, ON_TRACING },
+	{ { "no-taskstats", no_argument, NULL, OPT_NO_TASKSTATS }, ON_TRACING },
 	{ { "ready-file", required_argument, NULL, OPT_READY_FILE }, ON_TRACING },
 	{ { "help", no_argument, NULL, 'h' }, ON_ALL },
 	{ { "version", no_argument, NULL, 'V' }, ON_ALL },
@@ -162,7 +169,8 @@ void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 		      "  -b, --buffer-size KB   kernel ring buffer per CPU (default 4096)\n"
 		      "      --poll-ms MS       how often quiet buffers are read (default 50)\n"
 		      "      --max-args N       argv elements captured in the kernel per exec\n"
-		      "      --no-uprobes, --no-probes, --no-syscall-events, --stats SEC,\n"
+		      "      --no-uprobes, --no-probes, --no-syscall-events, --no-fanotify,\n"
+		      "      --no-taskstats, --stats SEC,\n"
 		      "      --ready-file FILE  as for 'tracewatch' (see tracewatch --help)\n"
 		      "  -h, --help             show this help\n"
 		      "\n"
@@ -297,6 +305,12 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 			break;
 		case OPT_READY_FILE:
 			o->ready_file = optarg;
+			break;
+		case OPT_NO_FANOTIFY:
+			o->no_fanotify = true;
+			break;
+		case OPT_NO_TASKSTATS:
+			o->no_taskstats = true;
 			break;
 		case 'h':
 			tw_cli_usage_cmd(cmd, stdout);

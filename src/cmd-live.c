@@ -39,6 +39,8 @@ static int trace(enum tw_cli_cmd cmd, int argc, char **argv)
 	po.source.uprobes = o.uprobes;
 	po.source.uprobe_args = o.max_args;
 	po.source.no_syscalls = o.no_syscalls;
+	po.no_fanotify = o.no_fanotify;
+	po.no_taskstats = o.no_taskstats;
 	po.all_events = o.all_events;
 	po.filter = o.filter;
 	po.format = o.format;

@@ -33,7 +33,8 @@ void tw_event_free(struct tw_event *ev)
 	else if (ev->type == TW_EV_UEXEC) {
 		free(ev->uexec.filename);
 		free(ev->uexec.argv);
-	}
+	} else if (ev->type == TW_EV_FAN_EXEC)
+		free(ev->fan.path);
 	free(ev->probe.cwd);
 	free(ev->probe.exe);
 	free(ev->probe.argv);
@@ -50,7 +51,8 @@ const char *tw_event_type_name(enum tw_event_type type)
 		[TW_EV_EXEC_FAIL] = "exec_fail",     [TW_EV_UCHDIR] = "uchdir",
 		[TW_EV_UEXEC] = "uexec",
 		[TW_EV_LOST] = "lost",	     [TW_EV_NS_ENTER] = "ns_enter",
-		[TW_EV_NS_EXIT] = "ns_exit",
+		[TW_EV_NS_EXIT] = "ns_exit",	     [TW_EV_FAN_EXEC] = "fan_exec",
+		[TW_EV_TASK_END] = "task_end",
 	};
 
 	if ((unsigned)type >= TW_EV_NR)

@@ -17,11 +17,13 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "fanwatch.h"
 #include "model.h"
 #include "pipeline.h"
 #include "probe.h"
 #include "recording.h"
 #include "reorder.h"
+#include "taskstats.h"
 #include "util.h"
 
 /*
@@ -35,6 +37,18 @@
 /* The arrival stage remembers which tids had their argv captured whole, in a small table. */
 #define ARGV_CAPTURED_SLOTS 256
 #define CLONE_INTO_CGROUP_FLAG 0x200000000ull
+/* Buffers read from a side source per wake-up, so that none starves the ring buffers. */
+#define MAX_SIDE_READS 64
+/* Mount namespaces whose filesystems were given to fanotify. */
+#define MAX_MARKED_NS 256
+
+/*
+ * The reorder queues: one per CPU ring buffer, then one per side source, whose events carry
+ * their read time (fanwatch.h, taskstats.h).
+ */
+#define FAN_QUEUE(p) ((p)->nr_cpus)
+#define TASKEND_QUEUE(p) ((p)->nr_cpus + 1)
+#define NR_QUEUES(p) ((p)->nr_cpus + 2)
 
 /* A realpath answer the recording holds for the model's next question. */
 struct answer {
@@ -48,6 +62,10 @@ struct tw_pipeline {
 
 	/* Live input. */
 	struct tw_source *src;
+	struct tw_fanwatch *fan;
+	struct tw_taskstats *ts;
+	uint64_t marked_ns[MAX_MARKED_NS];
+	int nr_marked_ns;
 	char *cgroup_root;	/* cgroup v2 mount, NULL on v1-only hosts */
 	/* tids whose libc exec call was captured whole: their exec needs no /proc argv read */
 	int argv_captured[ARGV_CAPTURED_SLOTS];
@@ -177,11 +195,11 @@ static int record_meta(struct tw_pipeline *p)
 	ret = tw_buf_printf(&meta,
 			    "tracewatch=%s\nkernel=%s\nhost=%s\nboot_id=%s\nnr_cpus=%d\n"
 			    "long_size=%d\nbig_endian=%d\nrealtime_offset_ns=%lld\n"
-			    "probe_group=%s\nprobe_kind=%s\n",
+			    "probe_group=%s\nprobe_kind=%s\nfanotify=%d\ntaskstats=%d\n",
 			    TW_VERSION, u.release, host, boot_id, p->nr_cpus,
 			    tep_get_long_size(tep), tep_is_file_bigendian(tep) ? 1 : 0,
 			    (long long)p->realtime_offset, group ? group : "",
-			    kind ? kind : "");
+			    kind ? kind : "", p->fan != NULL, p->ts != NULL);
 	if (ret) {
 		tw_buf_release(&meta);
 		return -ENOMEM;
@@ -345,6 +363,31 @@ static char *realpath_replay(const char *dir, void *ctx)
 
 /* ---- live input ---- */
 
+/*
+ * A task of another mount namespace (a container) execs: give that namespace's filesystems to
+ * fanotify, once per namespace. Returns 0 or -ENOMEM.
+ */
+static int mark_namespace(struct tw_pipeline *p, int pid)
+{
+	char path[64], *link;
+	uint64_t ns;
+	int i, ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	link = tw_readlink(path);
+	if (!link)
+		return 0;	/* gone already */
+	ns = strtoull(strchrnul(link, '[') + 1, NULL, 10);
+	free(link);
+	for (i = 0; i < p->nr_marked_ns; i++)
+		if (p->marked_ns[i] == ns)
+			return 0;
+	if (p->nr_marked_ns < MAX_MARKED_NS)
+		p->marked_ns[p->nr_marked_ns++] = ns;
+	ret = tw_fanwatch_mark_namespace(p->fan, pid);
+	return ret == -ENOMEM ? ret : 0;
+}
+
 /* Arrival-time /proc reads: the values are checked against the event order by the model. */
 static int arrival_read(struct tw_pipeline *p, struct tw_event *ev)
 {
@@ -372,6 +415,8 @@ static int arrival_read(struct tw_pipeline *p, struct tw_event *ev)
 			what |= TW_PROBE_ARGV;
 		*slot = 0;
 		ret = tw_probe_read(&ev->probe, ev->exec.pid, what);
+		if (!ret && ev->probe.root == 2 && p->fan)
+			ret = mark_namespace(p, ev->exec.pid);
 		/* A process under another root: it may bring its own libc to probe. */
 		if (!ret && ev->probe.root == 2 &&
 		    tw_source_probe_root_libc(p->src, ev->exec.pid) > 0) {
@@ -484,6 +529,166 @@ static int64_t realtime_offset(void)
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	return ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000ll + (rt.tv_nsec - mono.tv_nsec);
+}
+
+/* ---- side sources: fanotify and taskstats, each one reorder queue ---- */
+
+static void mark_drained(struct tw_pipeline *p, int queue, uint64_t t)
+{
+	if (p->rec) {
+		tw_rec_put_u32(p->rec, (uint32_t)queue);
+		tw_rec_put_u64(p->rec, t);
+		record_block(p, TW_BLK_DRAINED);
+	}
+	tw_reorder_mark_drained(p->ro, queue, t);
+}
+
+static void put_fan(struct tw_rec_writer *w, const struct tw_event *ev)
+{
+	tw_rec_put_u8(w, ev->fan.lost);
+	tw_rec_put_u8(w, ev->fan.has_stat);
+	tw_rec_put_u32(w, (uint32_t)ev->tid);
+	tw_rec_put_u64(w, ev->ts);
+	tw_rec_put_u64(w, ev->fan.dev);
+	tw_rec_put_u64(w, ev->fan.ino);
+	tw_rec_put_u32(w, ev->fan.mode);
+	tw_rec_put_u32(w, ev->fan.uid);
+	tw_rec_put_u32(w, ev->fan.gid);
+	tw_rec_put_u32(w, ev->fan.nlink);
+	tw_rec_put_u32(w, (uint32_t)ev->fan.kind);
+	tw_rec_put_u32(w, ev->fan.flags);
+	tw_rec_put_str(w, ev->fan.path);
+}
+
+static void put_task_end(struct tw_rec_writer *w, const struct tw_event *ev)
+{
+	tw_rec_put_u8(w, ev->task_end.lost);
+	tw_rec_put_u8(w, ev->task_end.group_dead);
+	tw_rec_put_u8(w, ev->task_end.has_exe);
+	tw_rec_put_u32(w, (uint32_t)ev->tid);
+	tw_rec_put_u32(w, (uint32_t)ev->task_end.tgid);
+	tw_rec_put_u32(w, (uint32_t)ev->task_end.ppid);
+	tw_rec_put_u32(w, ev->task_end.uid);
+	tw_rec_put_u32(w, ev->task_end.gid);
+	tw_rec_put_u32(w, ev->task_end.exit_code);
+	tw_rec_put_u64(w, ev->ts);
+	tw_rec_put_u64(w, ev->task_end.start_mono_max);
+	tw_rec_put_u64(w, ev->task_end.elapsed_us);
+	tw_rec_put_u64(w, ev->task_end.utime_us);
+	tw_rec_put_u64(w, ev->task_end.stime_us);
+	tw_rec_put_u64(w, ev->task_end.exe_dev);
+	tw_rec_put_u64(w, ev->task_end.exe_ino);
+	tw_rec_put_str(w, ev->task_end.comm);
+}
+
+/* Record (when recording) and queue one side event. */
+static int push_side(struct tw_pipeline *p, struct tw_event *ev)
+{
+	if (p->rec) {
+		int ret;
+
+		if (ev->type == TW_EV_FAN_EXEC)
+			put_fan(p->rec, ev);
+		else
+			put_task_end(p->rec, ev);
+		ret = record_block(p, ev->type == TW_EV_FAN_EXEC ? TW_BLK_FAN : TW_BLK_TASKEND);
+		if (ret) {
+			tw_event_free(ev);
+			return ret;
+		}
+	}
+	return push_event(p, ev);
+}
+
+static int on_fan_item(const struct tw_fan_item *it, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	struct tw_event *ev = tw_event_new(TW_EV_FAN_EXEC);
+
+	if (!ev)
+		return -ENOMEM;
+	ev->cpu = FAN_QUEUE(p);
+	ev->ts = it->ts;
+	ev->tid = it->tid;
+	ev->fan.lost = it->type == TW_FAN_LOST;
+	ev->fan.has_stat = it->has_stat;
+	ev->fan.dev = it->dev;
+	ev->fan.ino = it->ino;
+	ev->fan.mode = it->mode;
+	ev->fan.uid = it->uid;
+	ev->fan.gid = it->gid;
+	ev->fan.nlink = it->nlink;
+	ev->fan.kind = it->kind;
+	ev->fan.flags = it->flags;
+	if (it->path) {
+		ev->fan.path = tw_strndup(it->path, it->path_len);
+		if (!ev->fan.path) {
+			tw_event_free(ev);
+			return -ENOMEM;
+		}
+	}
+	return push_side(p, ev);
+}
+
+static int on_task_end(const struct tw_ts_item *it, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	struct tw_event *ev = tw_event_new(TW_EV_TASK_END);
+
+	if (!ev)
+		return -ENOMEM;
+	ev->cpu = TASKEND_QUEUE(p);
+	ev->ts = it->ts;
+	ev->tid = it->pid;
+	ev->task_end.lost = it->type == TW_TS_LOST;
+	ev->task_end.tgid = it->tgid;
+	ev->task_end.ppid = it->ppid;
+	ev->task_end.uid = it->uid;
+	ev->task_end.gid = it->gid;
+	ev->task_end.exit_code = it->exit_code;
+	ev->task_end.group_dead = it->group_dead;
+	ev->task_end.start_mono_max = it->start_mono_max;
+	ev->task_end.elapsed_us = it->elapsed_us;
+	ev->task_end.utime_us = it->utime_us;
+	ev->task_end.stime_us = it->stime_us;
+	ev->task_end.has_exe = it->has_exe;
+	ev->task_end.exe_dev = it->exe_dev;
+	ev->task_end.exe_ino = it->exe_ino;
+	snprintf(ev->task_end.comm, sizeof(ev->task_end.comm), "%s", it->comm);
+	return push_side(p, ev);
+}
+
+/* Read what the side sources have queued; everything later has a later read time. */
+static int drain_side_sources(struct tw_pipeline *p)
+{
+	uint64_t t;
+	int i, ret;
+
+	if (p->fan) {
+		t = tw_now_mono();
+		for (i = 0; i < MAX_SIDE_READS; i++) {
+			ret = tw_fanwatch_read(p->fan, on_fan_item, p);
+			if (ret < 0)
+				return fail(p, ret, "reading the fanotify events failed: %s",
+					    strerror(-ret));
+			if (ret == 0)
+				break;
+		}
+		mark_drained(p, FAN_QUEUE(p), t);
+	}
+	if (p->ts) {
+		t = tw_now_mono();
+		for (i = 0; i < MAX_SIDE_READS; i++) {
+			ret = tw_taskstats_read(p->ts, on_task_end, p);
+			if (ret < 0)
+				return fail(p, ret, "reading the taskstats messages failed: %s",
+					    strerror(-ret));
+			if (ret == 0)
+				break;
+		}
+		mark_drained(p, TASKEND_QUEUE(p), t);
+	}
+	return 0;
 }
 
 /* Where a stream stands now, if it is a regular file that can be cut back to it; else -1. */
@@ -689,6 +894,8 @@ static int run_live(struct tw_pipeline *p)
 		if (!ret)
 			ret = tw_source_drain(p->src, &h);
 		if (!ret)
+			ret = drain_side_sources(p);
+		if (!ret)
 			ret = release(p, false);
 		if (!ret)
 			ret = between_reads(p, &next_stats);
@@ -700,6 +907,8 @@ static int run_live(struct tw_pipeline *p)
 	/* Stop the kernel side first, so the last drain sees the end of the stream. */
 	tw_source_stop(p->src);
 	ret = tw_source_drain(p->src, &h);
+	if (!ret)
+		ret = drain_side_sources(p);
 	if (ret)
 		return ret;
 	return release(p, true);
@@ -827,7 +1036,7 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 		return fail(p, -EBADMSG, "offset %llu: the recording lacks the format of an event "
 					 "tracewatch needs (see above)",
 			    (unsigned long long)b->offset);
-	p->ro = tw_reorder_new(p->nr_cpus);
+	p->ro = tw_reorder_new(NR_QUEUES(p));
 	mo.all_events = p->opts.all_events;
 	mo.realpath_fn = realpath_replay;
 	mo.realpath_ctx = p;
@@ -960,6 +1169,82 @@ static int replay_seed(struct tw_pipeline *p, const struct tw_rec_block *b)
 	return ret;
 }
 
+static int replay_side(struct tw_pipeline *p, const struct tw_rec_block *b)
+{
+	bool fan = b->type == TW_BLK_FAN;
+	struct tw_event *ev = tw_event_new(fan ? TW_EV_FAN_EXEC : TW_EV_TASK_END);
+	uint8_t u8a = 0, u8b = 0, u8c = 0;
+	uint32_t v[6] = { 0 };
+	struct tw_rec_cursor c;
+	int ret = 0, i;
+
+	if (!ev)
+		return -ENOMEM;
+	tw_rec_cursor_init(&c, b);
+	ret |= tw_rec_get_u8(&c, &u8a);
+	ret |= tw_rec_get_u8(&c, &u8b);
+	if (fan) {
+		uint32_t tid;
+
+		ret |= tw_rec_get_u32(&c, &tid);
+		ret |= tw_rec_get_u64(&c, &ev->ts);
+		ret |= tw_rec_get_u64(&c, &ev->fan.dev);
+		ret |= tw_rec_get_u64(&c, &ev->fan.ino);
+		for (i = 0; i < 6; i++)
+			ret |= tw_rec_get_u32(&c, &v[i]);
+		if (!ret)
+			ret = tw_rec_get_strdup(&c, &ev->fan.path, NULL, false);
+		ev->cpu = FAN_QUEUE(p);
+		ev->tid = (int)tid;
+		ev->fan.lost = u8a;
+		ev->fan.has_stat = u8b;
+		ev->fan.mode = v[0];
+		ev->fan.uid = v[1];
+		ev->fan.gid = v[2];
+		ev->fan.nlink = v[3];
+		ev->fan.kind = (int)v[4];
+		ev->fan.flags = v[5];
+		if (!ret && (v[4] > TW_FAN_MEMFD || (v[4] != TW_FAN_NOPATH) != !!ev->fan.path))
+			ret = -EBADMSG;
+	} else {
+		char *comm = NULL;
+
+		ret |= tw_rec_get_u8(&c, &u8c);
+		for (i = 0; i < 6; i++)
+			ret |= tw_rec_get_u32(&c, &v[i]);
+		ret |= tw_rec_get_u64(&c, &ev->ts);
+		ret |= tw_rec_get_u64(&c, &ev->task_end.start_mono_max);
+		ret |= tw_rec_get_u64(&c, &ev->task_end.elapsed_us);
+		ret |= tw_rec_get_u64(&c, &ev->task_end.utime_us);
+		ret |= tw_rec_get_u64(&c, &ev->task_end.stime_us);
+		ret |= tw_rec_get_u64(&c, &ev->task_end.exe_dev);
+		ret |= tw_rec_get_u64(&c, &ev->task_end.exe_ino);
+		if (!ret)
+			ret = tw_rec_get_strdup(&c, &comm, NULL, false);
+		if (comm)
+			snprintf(ev->task_end.comm, sizeof(ev->task_end.comm), "%s", comm);
+		free(comm);
+		ev->cpu = TASKEND_QUEUE(p);
+		ev->tid = (int)v[0];
+		ev->task_end.lost = u8a;
+		ev->task_end.group_dead = u8b;
+		ev->task_end.has_exe = u8c;
+		ev->task_end.tgid = (int)v[1];
+		ev->task_end.ppid = (int)v[2];
+		ev->task_end.uid = v[3];
+		ev->task_end.gid = v[4];
+		ev->task_end.exit_code = v[5];
+	}
+	if (ret) {
+		tw_event_free(ev);
+		if (ret == -ENOMEM)
+			return ret;
+		return fail(p, -EBADMSG, "offset %llu: %s block: damaged",
+			    (unsigned long long)b->offset, tw_rec_block_name(b->type));
+	}
+	return push_event(p, ev);
+}
+
 /* Keep a copy of @b to hand out again with the next replay_next(). */
 static int hold_block(struct tw_pipeline *p, const struct tw_rec_block *b)
 {
@@ -1067,12 +1352,12 @@ static int replay_block(struct tw_pipeline *p, const struct tw_rec_block *b)
 		return replay_event(p, b);
 	case TW_BLK_LOST:
 		if (tw_rec_get_u32(&c, &cpu) || tw_rec_get_u64(&c, &t) ||
-		    tw_rec_get_i64(&c, &count) || cpu >= (uint32_t)p->nr_cpus)
+		    tw_rec_get_i64(&c, &count) || cpu >= (uint32_t)NR_QUEUES(p))
 			break;
 		return push_lost(p, (int)cpu, t, count);
 	case TW_BLK_DRAINED:
 		if (tw_rec_get_u32(&c, &cpu) || tw_rec_get_u64(&c, &t) ||
-		    cpu >= (uint32_t)p->nr_cpus)
+		    cpu >= (uint32_t)NR_QUEUES(p))
 			break;
 		tw_reorder_mark_drained(p->ro, (int)cpu, t);
 		return 0;
@@ -1099,6 +1384,9 @@ static int replay_block(struct tw_pipeline *p, const struct tw_rec_block *b)
 	case TW_BLK_END:
 		p->ended = true;
 		return 0;
+	case TW_BLK_FAN:
+	case TW_BLK_TASKEND:
+		return replay_side(p, b);
 	}
 	return fail(p, -EBADMSG, "offset %llu: %s block: damaged", (unsigned long long)b->offset,
 		    tw_rec_block_name(b->type));
@@ -1173,8 +1461,21 @@ static int open_live(struct tw_pipeline *p)
 		return -EIO;	/* the source said why */
 	p->nr_cpus = tw_source_nr_cpus(p->src);
 	p->realtime_offset = realtime_offset();
+	/* Without them, paths and uids come from the other tiers (the modules said why). */
+	if (!p->opts.no_fanotify) {
+		struct tw_fanwatch_opts fo = { 0 };
+
+		if (tw_fanwatch_open(&fo, &p->fan) == -ENOMEM)
+			return tw_err(ENOMEM, "out of memory");
+	}
+	if (!p->opts.no_taskstats) {
+		struct tw_taskstats_opts to = { 0 };
+
+		if (tw_taskstats_open(&to, &p->ts) == -ENOMEM)
+			return tw_err(ENOMEM, "out of memory");
+	}
 	p->dec = tw_decoder_new(tw_source_tep(p->src), tw_source_uprobe_group(p->src));
-	p->ro = tw_reorder_new(p->nr_cpus);
+	p->ro = tw_reorder_new(NR_QUEUES(p));
 	mo.all_events = p->opts.all_events;
 	mo.realpath_fn = realpath_live;
 	mo.realpath_ctx = p;
@@ -1197,6 +1498,11 @@ static int open_live(struct tw_pipeline *p)
 			return tw_err(EIO, "cannot write the recording: %s",
 				      p->errmsg[0] ? p->errmsg : strerror(errno ? errno : EIO));
 	}
+	/* A side source that is not there will never deliver anything. */
+	if (!p->fan)
+		mark_drained(p, FAN_QUEUE(p), UINT64_MAX);
+	if (!p->ts)
+		mark_drained(p, TASKEND_QUEUE(p), UINT64_MAX);
 	p->cgroup_root = tw_cgroup_v2_root("/proc/self/mountinfo");
 	if (!p->cgroup_root)
 		tw_warn("no cgroup v2 (unified) hierarchy is mounted: cgroup and container fields "
@@ -1263,11 +1569,12 @@ struct tw_pipeline *tw_pipeline_new(const struct tw_pipeline_opts *opts)
 void tw_pipeline_banner(const struct tw_pipeline *p, FILE *f)
 {
 	if (p->src)
-		fprintf(f, "tracewatch: tracing (instance %s, %d CPUs, strings: %s)%s; Ctrl-C to "
-			   "stop\n",
+		fprintf(f, "tracewatch: tracing (instance %s, %d CPUs, strings: %s, executed "
+			   "files: %s, task ends: %s)%s; Ctrl-C to stop\n",
 			tw_source_name(p->src), p->nr_cpus,
 			p->dec && tw_decoder_uprobe_count(p->dec) ? tw_source_probe_kind(p->src) :
 								    "/proc only",
+			p->fan ? "fanotify" : "not seen", p->ts ? "taskstats" : "not seen",
 			p->rec ? ", recording" : "");
 	else
 		fprintf(f, "tracewatch: replaying %s (%d CPUs, strings: %s)\n",
@@ -1364,6 +1671,8 @@ int tw_pipeline_free(struct tw_pipeline *p)
 	tw_reorder_free(p->ro);
 	tw_decoder_free(p->dec);
 	free(p->cgroup_root);
+	tw_fanwatch_close(p->fan);
+	tw_taskstats_close(p->ts);
 	if (p->src && tw_source_close(p->src))
 		ret = -EBUSY;
 	tw_rec_reader_free(p->rd);

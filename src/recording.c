@@ -14,6 +14,7 @@ static const char *const block_names[TW_BLK_NR] = {
 	[TW_BLK_LOST] = "lost",		[TW_BLK_DRAINED] = "drained",
 	[TW_BLK_RELEASE] = "release",	[TW_BLK_REALPATH] = "realpath",
 	[TW_BLK_REFRESH] = "refresh",	[TW_BLK_END] = "end",
+	[TW_BLK_FAN] = "fan",		[TW_BLK_TASKEND] = "taskend",
 };
 
 const char *tw_rec_block_name(uint32_t type)
