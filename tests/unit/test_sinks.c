@@ -2,6 +2,7 @@
 /* test_sinks.c - CSV, JSON and table sinks: exact layout, hostile names, write errors, allocation failures. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -372,7 +373,7 @@ static void test_json_hostile(void **state)
 		"filename",    "path",	       "exe",		"cwd",
 		"argv",	       "cgroup_id",    "cgroup_path",	"container_id",
 		"container_runtime", "pod_uid", "path_source", "cwd_source",
-		"argv_source", "error",
+		"argv_source", "error", "escaped",
 	};
 	struct tw_record *r = hostile();
 	char *text = run_sink(TW_FORMAT_JSON, 0, r);
@@ -399,11 +400,19 @@ static void test_json_hostile(void **state)
 	assert_non_null(strstr(text, "\"pid\":42,\"tid\":43,\"ppid\":null,\"uid\":0,"));
 	assert_string_equal(cJSON_GetObjectItem(o, "timestamp")->valuestring, H_TIMESTAMP);
 	assert_string_equal(cJSON_GetObjectItem(o, "event")->valuestring, "exec");
-	assert_string_equal(cJSON_GetObjectItem(o, "comm")->valuestring, H_COMM);
-	assert_string_equal(cJSON_GetObjectItem(o, "filename")->valuestring, H_FILENAME);
-	assert_string_equal(cJSON_GetObjectItem(o, "path")->valuestring, H_PATH);
+	/* Valid UTF-8 decodes to the exact bytes: ESC, quotes, newline, tab are themselves. */
+	assert_string_equal(cJSON_GetObjectItem(o, "comm")->valuestring, "a,b\x1b");
+	assert_string_equal(cJSON_GetObjectItem(o, "filename")->valuestring, "./x \"y\"\n");
 	assert_string_equal(cJSON_GetObjectItem(o, "cwd")->valuestring, " lead");
-	assert_string_equal(cJSON_GetObjectItem(o, "cgroup_path")->valuestring, "/sys\\tslice");
+	assert_string_equal(cJSON_GetObjectItem(o, "cgroup_path")->valuestring, "/sys\tslice");
+	/* ... written with JSON's own escapes, so the line itself has no control byte. */
+	assert_non_null(strstr(text, "\"comm\":\"a,b\\u001b\",\"filename\":\"./x \\\"y\\\"\\n\","));
+	assert_non_null(strstr(text, "\"cgroup_path\":\"/sys\\tslice\","));
+	/* path has the byte 0xff: byte-escaped text, "\xff" (JSON \\xff), and listed. */
+	assert_string_equal(cJSON_GetObjectItem(o, "path")->valuestring,
+			    "/tmp/d,\\xff/\xe2\x80\xae" "exe");
+	assert_non_null(strstr(text, "\"path\":\"/tmp/d,\\\\xff/\\u202eexe\","));
+	assert_non_null(strstr(text, ",\"escaped\":[\"path\"]}\n"));
 	assert_string_equal(cJSON_GetObjectItem(o, "container_id")->valuestring, "");
 	assert_string_equal(cJSON_GetObjectItem(o, "path_source")->valuestring, "cwd");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "ppid")));
@@ -412,7 +421,7 @@ static void test_json_hostile(void **state)
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "error")));
 	assert_null(cJSON_GetObjectItem(o, "lost"));
 	assert_null(cJSON_GetObjectItem(o, "cpu"));
-	/* argv: one escaped string per argument, the empty one kept, no trailing empty one. */
+	/* argv: one exact string per argument, the empty one kept, no trailing empty one. */
 	argv = cJSON_GetObjectItem(o, "argv");
 	assert_true(cJSON_IsArray(argv));
 	assert_int_equal(cJSON_GetArraySize(argv), 5);
@@ -420,7 +429,7 @@ static void test_json_hostile(void **state)
 	assert_string_equal(cJSON_GetArrayItem(argv, 1)->valuestring, "a,b");
 	assert_string_equal(cJSON_GetArrayItem(argv, 2)->valuestring, "it's");
 	assert_string_equal(cJSON_GetArrayItem(argv, 3)->valuestring, "");
-	assert_string_equal(cJSON_GetArrayItem(argv, 4)->valuestring, "line\\nbreak");
+	assert_string_equal(cJSON_GetArrayItem(argv, 4)->valuestring, "line\nbreak");
 	cJSON_Delete(o);
 	free(text);
 	tw_record_free(r);
@@ -478,33 +487,123 @@ static void test_json_lost(void **state)
 	tw_fault_inject_after(-1);
 }
 
-/* Every byte value in names and arguments: still valid JSON on one line. */
+/*
+ * The inverse of the byte-escaped form, written from escape.h (not from the encoder): "\\" is
+ * a backslash, "\xHH" the byte HH. Returns a malloc'ed copy with its length in *@n.
+ */
+static unsigned char *byte_unescape(const char *v, size_t *n)
+{
+	unsigned char *out = malloc(strlen(v) + 1), *o = out;
+	static const char hex[] = "0123456789abcdef";
+
+	assert_non_null(out);
+	while (*v) {
+		if (*v != '\\') {
+			*o++ = (unsigned char)*v++;
+		} else if (v[1] == '\\') {
+			*o++ = '\\';
+			v += 2;
+		} else {
+			assert_int_equal(v[1], 'x');
+			assert_non_null(v[2] ? strchr(hex, v[2]) : NULL);
+			assert_non_null(v[3] ? strchr(hex, v[3]) : NULL);
+			*o++ = (unsigned char)((strchr(hex, v[2]) - hex) * 16 + (strchr(hex, v[3]) - hex));
+			v += 4;
+		}
+	}
+	*n = (size_t)(o - out);
+	return out;
+}
+
+/* Whether the record @o lists @key in "escaped". */
+static bool listed(cJSON *o, const char *key)
+{
+	cJSON *e = cJSON_GetObjectItem(o, "escaped"), *it;
+
+	if (!e)
+		return false;
+	assert_true(cJSON_IsArray(e));
+	cJSON_ArrayForEach(it, e)
+		if (!strcmp(it->valuestring, key))
+			return true;
+	return false;
+}
+
+/* The bytes a string value of @o stands for, by the README recipe: decoded, unescaped if listed. */
+static unsigned char *value_bytes(cJSON *o, const char *key, cJSON *v, size_t *n)
+{
+	if (listed(o, key))
+		return byte_unescape(v->valuestring, n);
+	*n = strlen(v->valuestring);
+	return (unsigned char *)strdup(v->valuestring);
+}
+
+/*
+ * Every byte value 1..255 in the middle of a name and of an argument, one record each: a JSON
+ * decoder (cJSON) plus the unescape of listed keys gives back exactly the bytes, and only
+ * values that are not UTF-8 are listed.
+ */
 static void test_json_all_bytes(void **state)
 {
-	struct tw_record *r = tw_record_new(TW_REC_EXEC);
-	char all[256];
-	char *text;
-	cJSON *o, *argv;
-	int i;
+	int c;
 
-	for (i = 1; i < 256; i++)
-		all[i - 1] = (char)i;
-	all[255] = '\0';
-	r->comm = strdup(all);
-	r->argv = dup_bytes(all, 255);
-	r->argv_len = 255;
+	for (c = 1; c < 256; c++) {
+		char name[4] = { 'a', (char)c, 'z', 0 };
+		char argv[6] = { 'p', 0, '\\', (char)c, 0, 0 };
+		struct tw_record *r = tw_record_new(TW_REC_EXEC);
+		unsigned char *got;
+		cJSON *o, *av;
+		size_t n;
+		char *text;
+
+		r->comm = strdup(name);
+		r->path = strdup(name);
+		r->argv = dup_bytes(argv, 5);
+		r->argv_len = 5;
+		text = run_sink(TW_FORMAT_JSON, 0, r);
+		assert_int_equal(count_lines(text), 1);
+		assert_valid_utf8(text);
+		o = cJSON_Parse(text);
+		assert_non_null(o);
+		got = value_bytes(o, "path", cJSON_GetObjectItem(o, "path"), &n);
+		assert_int_equal(n, 3);
+		assert_memory_equal(got, name, 3);
+		free(got);
+		assert_int_equal(listed(o, "path"), c >= 0x80);
+		assert_int_equal(listed(o, "comm"), c >= 0x80);
+		/* Both arguments in one form: "p" is written as "p" either way (no backslash). */
+		av = cJSON_GetObjectItem(o, "argv");
+		assert_int_equal(cJSON_GetArraySize(av), 2);
+		got = value_bytes(o, "argv", cJSON_GetArrayItem(av, 0), &n);
+		assert_int_equal(n, 1);
+		assert_memory_equal(got, "p", 1);
+		free(got);
+		got = value_bytes(o, "argv", cJSON_GetArrayItem(av, 1), &n);
+		assert_int_equal(n, 2);
+		assert_memory_equal(got, argv + 2, 2);
+		free(got);
+		assert_int_equal(listed(o, "argv"), c >= 0x80);
+		cJSON_Delete(o);
+		free(text);
+		tw_record_free(r);
+	}
+	tw_fault_inject_after(-1);
+}
+
+/* One invalid argument puts every argument of argv in the byte-escaped form. */
+static void test_json_argv_one_form(void **state)
+{
+	struct tw_record *r = tw_record_new(TW_REC_EXEC);
+	char *text;
+
+	SET_ARGV(r, "a\\b\0\xff\0c\n\0");
+	r->cwd = strdup("/x\\y");
 	text = run_sink(TW_FORMAT_JSON, 0, r);
-	assert_int_equal(count_lines(text), 1);
-	assert_valid_utf8(text);
-	o = cJSON_Parse(text);
-	assert_non_null(o);
-	argv = cJSON_GetObjectItem(o, "argv");
-	assert_int_equal(cJSON_GetArraySize(argv), 1);
-	assert_string_equal(cJSON_GetArrayItem(argv, 0)->valuestring,
-			    cJSON_GetObjectItem(o, "comm")->valuestring);
-	assert_non_null(strstr(cJSON_GetObjectItem(o, "comm")->valuestring,
-			       "\\x1f !\"#$%&'()*+,-./0"));
-	cJSON_Delete(o);
+	/* The backslash of the first, valid, argument is doubled in its value too. */
+	assert_non_null(strstr(text, "\"argv\":[\"a\\\\\\\\b\",\"\\\\xff\",\"c\\n\"],"));
+	/* cwd is valid UTF-8 and not listed: its backslash is just JSON's \\. */
+	assert_non_null(strstr(text, "\"cwd\":\"/x\\\\y\","));
+	assert_non_null(strstr(text, ",\"escaped\":[\"argv\"]}\n"));
 	free(text);
 	tw_record_free(r);
 	tw_fault_inject_after(-1);
@@ -823,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_json_unknowns),
 		cmocka_unit_test(test_json_lost),
 		cmocka_unit_test(test_json_all_bytes),
+		cmocka_unit_test(test_json_argv_one_form),
 		cmocka_unit_test(test_json_argv_edges),
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_table_layout),
