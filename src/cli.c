@@ -32,6 +32,11 @@ void tw_cli_usage(FILE *f)
 	      "  -o, --output FILE      write records to FILE ('-': standard output). An existing\n"
 	      "                         file is appended to, never overwritten; SIGHUP reopens\n"
 	      "                         FILE (log rotation), copytruncate works too\n"
+	      "      --wide             table: every column in full. Without it the table fits\n"
+	      "                         the terminal (COLUMNS, else its width): narrow ones drop\n"
+	      "                         UID, then PPID, COMM, ARGS, CWD, and long values are\n"
+	      "                         cut with an ellipsis (paths keep their end). A file or\n"
+	      "                         a pipe always gets every column in full\n"
 	      "  -d, --duration SEC     stop after SEC seconds (fractions allowed)\n"
 	      "  -e, --events SET       exec (default): exec records only;\n"
 	      "                         all: also fork, exit and chdir records\n"
@@ -116,7 +121,7 @@ static int parse_number(const char *opt, const char *arg, double min, double max
 
 enum { OPT_POLL_MS = 256, OPT_CGROUP, OPT_CONTAINER, OPT_HOST_ONLY, OPT_CONTAINERS_ONLY,
        OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS, OPT_RECORD, OPT_STATS,
-       OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS };
+       OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS, OPT_WIDE };
 
 struct cli_option {
 	struct option opt;
@@ -143,6 +148,7 @@ static const struct cli_option cli_options[] = {
 	{ { "no-fanotify", no_argument, NULL, OPT_NO_FANOTIFY }, ON_TRACING },
 	{ { "no-taskstats", no_argument, NULL, OPT_NO_TASKSTATS }, ON_TRACING },
 	{ { "ready-file", required_argument, NULL, OPT_READY_FILE }, ON_TRACING },
+	{ { "wide", no_argument, NULL, OPT_WIDE }, ON_PRINTING },
 	{ { "help", no_argument, NULL, 'h' }, ON_ALL },
 	{ { "version", no_argument, NULL, 'V' }, ON_ALL },
 };
@@ -311,6 +317,9 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 			break;
 		case OPT_NO_TASKSTATS:
 			o->no_taskstats = true;
+			break;
+		case OPT_WIDE:
+			o->wide = true;
 			break;
 		case 'h':
 			tw_cli_usage_cmd(cmd, stdout);

@@ -44,6 +44,7 @@ static int trace(enum tw_cli_cmd cmd, int argc, char **argv)
 	po.all_events = o.all_events;
 	po.filter = o.filter;
 	po.format = o.format;
+	po.sink.wide = o.wide;
 	po.out = fe.out.f;
 	po.out_path = fe.out.path;
 	po.out_append = fe.out.appending;

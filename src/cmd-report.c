@@ -42,6 +42,7 @@ int cmd_report(int argc, char **argv)
 	po.all_events = o.all_events;
 	po.filter = o.filter;
 	po.format = o.format;
+	po.sink.wide = o.wide;
 	po.out = fe.out.f;
 	po.out_path = fe.out.path;
 	po.out_append = fe.out.appending;

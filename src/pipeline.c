@@ -1044,7 +1044,8 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 	mo.emit_ctx = p;
 	p->model = tw_model_new(&mo);
 	if (p->opts.out)
-		p->sink = tw_sink_new(p->opts.format, p->opts.out, p->realtime_offset);
+		p->sink = tw_sink_new_opts(p->opts.format, p->opts.out, p->realtime_offset,
+					   &p->opts.sink);
 	if (!p->ro || !p->model || (p->opts.out && !p->sink))
 		return -ENOMEM;
 	return 0;
@@ -1485,9 +1486,10 @@ static int open_live(struct tw_pipeline *p)
 	if (!p->dec || !p->ro || !p->model)
 		return p->dec ? tw_err(ENOMEM, "out of memory") : -EIO;
 	if (p->opts.out) {
-		p->sink = p->opts.out_append ?
-			tw_sink_new_append(p->opts.format, p->opts.out, p->realtime_offset) :
-			tw_sink_new(p->opts.format, p->opts.out, p->realtime_offset);
+		struct tw_sink_opts so = p->opts.sink;
+
+		so.append = p->opts.out_append;
+		p->sink = tw_sink_new_opts(p->opts.format, p->opts.out, p->realtime_offset, &so);
 		if (!p->sink)
 			return tw_err(errno ? errno : ENOMEM, "cannot start the output: %s",
 				      strerror(errno ? errno : ENOMEM));

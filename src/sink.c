@@ -242,37 +242,34 @@ static int put_line(struct tw_sink *s)
 
 static void sink_free(struct tw_sink *s)
 {
+	if (s->ops->release)
+		s->ops->release(s);
 	tw_buf_release(&s->line);
 	tw_buf_release(&s->field);
 	free(s);
 }
 
 /**
- * tw_sink_new() - create an output sink
+ * tw_sink_new_opts() - create an output sink
  * @fmt: output format
  * @out: stream to write to, borrowed: the caller closes it after tw_sink_close()
  * @realtime_offset_ns: CLOCK_REALTIME - CLOCK_MONOTONIC, to print ts_ns as UTC time
+ * @opts: layout options (see struct tw_sink_opts), or NULL for the defaults
  *
- * Formats with a header (CSV, table) write it here.
+ * Formats with a header (CSV, table) write it here, unless @opts->append. The table
+ * measures the terminal here, once (see struct tw_sink_opts).
  *
  * Return: the sink, to be freed with tw_sink_close(); NULL for an unknown @fmt, on
  * allocation failure (nothing written) or when the header cannot be written.
  */
-struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
+struct tw_sink *tw_sink_new_opts(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns,
+				 const struct tw_sink_opts *opts)
 {
-	struct tw_sink *s = tw_sink_new_append(fmt, out, realtime_offset_ns);
-
-	if (s && tw_sink_start_file(s)) {
-		sink_free(s);
-		return NULL;
-	}
-	return s;
-}
-
-struct tw_sink *tw_sink_new_append(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
-{
+	static const struct tw_sink_opts defaults;
 	struct tw_sink *s;
 
+	if (!opts)
+		opts = &defaults;
 	if ((unsigned int)fmt >= TW_ARRAY_SIZE(formats))
 		return NULL;
 	s = tw_calloc(1, sizeof(*s));
@@ -281,9 +278,54 @@ struct tw_sink *tw_sink_new_append(enum tw_format fmt, FILE *out, int64_t realti
 	s->ops = formats[fmt].ops;
 	s->out = out;
 	s->realtime_offset_ns = realtime_offset_ns;
+	if (s->ops->init && s->ops->init(s, opts))
+		goto out_free;
+	if (!opts->append && tw_sink_start_file(s))
+		goto out_free;
 	return s;
+
+out_free:
+	sink_free(s);
+	return NULL;
 }
 
+/**
+ * tw_sink_new() - create an output sink with the default layout
+ * @fmt: output format
+ * @out: stream to write to, borrowed
+ * @realtime_offset_ns: CLOCK_REALTIME - CLOCK_MONOTONIC
+ *
+ * Return: as tw_sink_new_opts() with NULL options.
+ */
+struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
+{
+	return tw_sink_new_opts(fmt, out, realtime_offset_ns, NULL);
+}
+
+/**
+ * tw_sink_new_append() - create a sink that continues an existing file
+ * @fmt: output format
+ * @out: stream to write to, borrowed
+ * @realtime_offset_ns: CLOCK_REALTIME - CLOCK_MONOTONIC
+ *
+ * Return: as tw_sink_new_opts() with the default layout and no header written.
+ */
+struct tw_sink *tw_sink_new_append(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
+{
+	static const struct tw_sink_opts append = { .append = true };
+
+	return tw_sink_new_opts(fmt, out, realtime_offset_ns, &append);
+}
+
+/**
+ * tw_sink_start_file() - write the start of a new file
+ * @s: the sink
+ *
+ * The CSV header or the table's column titles (the table then also repeats its date line
+ * before the next record), e.g. after the output was reopened on an empty file.
+ *
+ * Return: 0, -ENOMEM (nothing written) or -EIO.
+ */
 int tw_sink_start_file(struct tw_sink *s)
 {
 	int ret;

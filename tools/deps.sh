@@ -17,6 +17,13 @@ if [ -n "$missing" ]; then
 	apt-get update -q
 	apt-get install -y -q $missing
 fi
+# For the CSV recipe test (tests/live/test_output.py, skipped without it): pandas without the
+# recommends (matplotlib, scipy, ...): five packages, about 6 MB to download.
+if ! dpkg-query -W -f='${Status}' python3-pandas 2>/dev/null | grep -q "install ok installed"; then
+	echo "deps: installing python3-pandas"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -q --no-install-recommends python3-pandas
+fi
 # tracefs must be mounted for the live tool and tests.
 if ! grep -q ' tracefs ' /proc/mounts; then
 	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
