@@ -96,11 +96,11 @@ const char *tw_sink_column_string(const struct tw_record *rec, enum tw_column co
 	case TW_COL_POD_UID:
 		return rec->pod_uid;
 	case TW_COL_PATH_SOURCE:
-		return rec->path_source;
+		return tw_prov_name(rec->path_source);
 	case TW_COL_CWD_SOURCE:
-		return rec->cwd_source;
+		return tw_prov_name(rec->cwd_source);
 	case TW_COL_ARGV_SOURCE:
-		return rec->argv_source;
+		return tw_prov_name(rec->argv_source);
 	case TW_COL_ERROR:
 		return rec->error;
 	default:

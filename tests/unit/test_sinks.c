@@ -75,9 +75,9 @@ static struct tw_record *hostile(void)
 	r->cgroup_id = UINT64_MAX;
 	r->cgroup_path = strdup("/sys\tslice");
 	r->container_id = strdup("");		/* known to be empty: differs from unknown */
-	r->path_source = "cwd";
-	r->cwd_source = "uprobe";
-	r->argv_source = "proc";
+	r->path_source = TW_PROV_CWD;
+	r->cwd_source = TW_PROV_UPROBE;
+	r->argv_source = TW_PROV_PROC;
 	return r;
 }
 
