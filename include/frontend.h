@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct tw_live_opts;
 struct tw_pipeline;
+struct tw_pipeline_opts;
 
 /* An output file of a command: standard output, or a file it opened. */
 struct tw_output {
@@ -61,6 +63,13 @@ int tw_frontend_finish(struct tw_frontend *fe, struct tw_pipeline *p, int run);
 
 /* Close the files opened. Returns 0, or -EIO when closing one failed (after a message). */
 int tw_frontend_close(struct tw_frontend *fe);
+
+/*
+ * The pipeline options every command sets alike from its parsed options @o and its open
+ * files @fe: processing, output, recording, and the signal flags.
+ */
+void tw_frontend_pipeline_opts(const struct tw_live_opts *o, const struct tw_frontend *fe,
+			       struct tw_pipeline_opts *po);
 
 /* Say on stderr which signal stopped the command, if one did. */
 void tw_frontend_said_signal(void);

@@ -37,17 +37,10 @@ int cmd_report(int argc, char **argv)
 			fclose(in);
 		return 1;
 	}
+	tw_frontend_pipeline_opts(&o, &fe, &po);
 	po.replay = in;
 	po.replay_name = o.input;
-	po.all_events = o.all_events;
-	po.filter = o.filter;
-	po.format = o.format;
-	po.sink.wide = o.wide;
-	po.out = fe.out.f;
-	po.out_path = fe.out.path;
-	po.out_append = fe.out.appending;
-	po.stop = tw_frontend_stop_flag();
-	po.stats_now = tw_frontend_stats_flag();
+	po.reopen = NULL;	/* SIGHUP stops a report */
 	p = tw_pipeline_new(&po);
 	if (!p) {
 		ret = 1;

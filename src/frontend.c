@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "frontend.h"
 #include "pipeline.h"
 #include "util.h"
@@ -194,6 +195,23 @@ void tw_frontend_unready(const char *ready_file)
 {
 	if (ready_file)
 		unlink(ready_file);
+}
+
+void tw_frontend_pipeline_opts(const struct tw_live_opts *o, const struct tw_frontend *fe,
+			       struct tw_pipeline_opts *po)
+{
+	po->all_events = o->all_events;
+	po->filter = o->filter;
+	po->format = o->format;
+	po->sink.wide = o->wide;
+	po->out = fe->out.f;
+	po->out_path = fe->out.path;
+	po->out_append = fe->out.appending;
+	po->record = fe->record.f;
+	po->stop = &stop_signal;
+	po->reopen = &reopen_pending;
+	po->stats_now = &stats_pending;
+	po->stats_interval = o->stats_interval;
 }
 
 void tw_frontend_said_signal(void)

@@ -369,16 +369,11 @@ static char *realpath_replay(const char *dir, void *ctx)
  */
 static int mark_namespace(struct tw_pipeline *p, int pid)
 {
-	char path[64], *link;
 	uint64_t ns;
 	int i, ret;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
-	link = tw_readlink(path);
-	if (!link)
+	if (tw_probe_mnt_ns(pid, &ns))
 		return 0;	/* gone already */
-	ns = strtoull(strchrnul(link, '[') + 1, NULL, 10);
-	free(link);
 	for (i = 0; i < p->nr_marked_ns; i++)
 		if (p->marked_ns[i] == ns)
 			return 0;
