@@ -35,6 +35,7 @@ struct tw_pipeline_opts {
 
 	/* Processing. */
 	bool all_events;		/* also fork, exit and chdir records */
+	bool show_failed;		/* every failed exec attempt, none folded */
 	struct tw_filter filter;
 
 	/* Output: records to @out in @format (NULL: none), every input to @record (NULL: none). */

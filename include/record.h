@@ -47,10 +47,15 @@ struct tw_record {
 	const char *error;	/* exec_failed: errno name ("ENOENT"), static */
 	uint64_t lost;		/* TW_REC_LOST: number of events lost, 0 = unknown amount */
 	int cpu;		/* TW_REC_LOST: CPU whose buffer lost them, -1 otherwise */
+	/*
+	 * exec: failed exec attempts of the same process folded into this record (a PATH
+	 * search); -1: not counted (other records, or every attempt shown with --failed).
+	 */
+	int failed_attempts;
 	struct tw_record *next;	/* queue link, owned by the holder */
 };
 
-/* A zeroed record (uid = -1, cpu = -1). NULL on allocation failure. */
+/* A zeroed record (uid = -1, cpu = -1, failed_attempts = -1). NULL on allocation failure. */
 struct tw_record *tw_record_new(enum tw_record_type type);
 /* Free the record and the strings it owns. Accepts NULL. */
 void tw_record_free(struct tw_record *rec);

@@ -71,6 +71,7 @@ enum tw_column {
 	TW_COL_ERROR,
 	TW_COL_LOST,
 	TW_COL_CPU,
+	TW_COL_FAILED_ATTEMPTS,
 	TW_COL_NR,
 };
 

@@ -2,6 +2,7 @@
 /* cli.c - command-line parsing and help text of the live monitor (getopt_long). */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,20 @@ void tw_cli_usage(FILE *f)
 	      "      --container ID     only records of containers whose id starts with ID\n"
 	      "      --host-only        only records outside containers (known cgroup, no container)\n"
 	      "      --containers-only  only records inside containers\n"
+	      "      --uid USER         only records of this real uid (name or number)\n"
+	      "      --comm GLOB        only records whose comm matches GLOB\n"
+	      "      --path GLOB        only exec records whose path matches GLOB ('*' matches\n"
+	      "                         '/' too: --path '/usr/*')\n"
+	      "      --exclude-uid USER, --exclude-comm GLOB, --exclude-path GLOB\n"
+	      "                         leave those out. Each filter may be repeated (any value\n"
+	      "                         matches); all filters must pass. A value tracewatch does\n"
+	      "                         not know (uid, path) never matches a filter and is never\n"
+	      "                         excluded\n"
+	      "      --failed           show every failed exec attempt as its own record. By\n"
+	      "                         default the attempts that precede a successful exec of\n"
+	      "                         the same process (a PATH search) are folded into that\n"
+	      "                         exec's record (failed_attempts); the others are shown\n"
+	      "                         when the process ends\n"
 	      "      --max-args N       argv elements captured in the kernel per exec (default 16)\n"
 	      "      --no-uprobes       no uprobes on libc: chdir paths and argv then come from\n"
 	      "                         /proc reads, which lose the race against processes that\n"
@@ -121,7 +136,8 @@ static int parse_number(const char *opt, const char *arg, double min, double max
 
 enum { OPT_POLL_MS = 256, OPT_CGROUP, OPT_CONTAINER, OPT_HOST_ONLY, OPT_CONTAINERS_ONLY,
        OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS, OPT_RECORD, OPT_STATS,
-       OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS, OPT_WIDE };
+       OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS, OPT_WIDE, OPT_UID, OPT_COMM, OPT_PATH,
+       OPT_EXCLUDE_UID, OPT_EXCLUDE_COMM, OPT_EXCLUDE_PATH, OPT_FAILED };
 
 struct cli_option {
 	struct option opt;
@@ -139,6 +155,13 @@ static const struct cli_option cli_options[] = {
 	{ { "container", required_argument, NULL, OPT_CONTAINER }, ON_PRINTING },
 	{ { "host-only", no_argument, NULL, OPT_HOST_ONLY }, ON_PRINTING },
 	{ { "containers-only", no_argument, NULL, OPT_CONTAINERS_ONLY }, ON_PRINTING },
+	{ { "uid", required_argument, NULL, OPT_UID }, ON_PRINTING },
+	{ { "comm", required_argument, NULL, OPT_COMM }, ON_PRINTING },
+	{ { "path", required_argument, NULL, OPT_PATH }, ON_PRINTING },
+	{ { "exclude-uid", required_argument, NULL, OPT_EXCLUDE_UID }, ON_PRINTING },
+	{ { "exclude-comm", required_argument, NULL, OPT_EXCLUDE_COMM }, ON_PRINTING },
+	{ { "exclude-path", required_argument, NULL, OPT_EXCLUDE_PATH }, ON_PRINTING },
+	{ { "failed", no_argument, NULL, OPT_FAILED }, ON_PRINTING },
 	{ { "max-args", required_argument, NULL, OPT_MAX_ARGS }, ON_TRACING },
 	{ { "no-uprobes", no_argument, NULL, OPT_NO_UPROBES }, ON_TRACING },
 	{ { "no-probes", no_argument, NULL, OPT_NO_PROBES }, ON_TRACING },
@@ -197,12 +220,49 @@ void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 		      "  -f, --format FMT       table (default on a terminal), csv or json\n"
 		      "  -o, --output FILE      write records to FILE instead of standard output\n"
 		      "  -e, --events SET       exec (default) or all (also fork, exit, chdir)\n"
-		      "      --cgroup PREFIX, --container ID, --host-only, --containers-only\n"
+		      "      --cgroup PREFIX, --container ID, --host-only, --containers-only,\n"
+		      "      --uid USER, --comm GLOB, --path GLOB, --exclude-uid USER,\n"
+		      "      --exclude-comm GLOB, --exclude-path GLOB, --failed\n"
 		      "                         filters, as for 'tracewatch'\n"
 		      "  -h, --help             show this help\n",
 		      f);
 	else
 		tw_cli_usage(f);
+}
+
+/* One --uid/--comm/--path (or --exclude-) value into its set of the filter. */
+static int add_filter(struct tw_live_opts *o, int opt, const char *value)
+{
+	static const struct {
+		int opt;
+		const char *name;
+		size_t set;		/* offset of the set in struct tw_filter */
+		bool is_uid;
+	} sets[] = {
+		{ OPT_UID, "--uid", offsetof(struct tw_filter, uid), true },
+		{ OPT_COMM, "--comm", offsetof(struct tw_filter, comm), false },
+		{ OPT_PATH, "--path", offsetof(struct tw_filter, path), false },
+		{ OPT_EXCLUDE_UID, "--exclude-uid", offsetof(struct tw_filter, no_uid), true },
+		{ OPT_EXCLUDE_COMM, "--exclude-comm", offsetof(struct tw_filter, no_comm), false },
+		{ OPT_EXCLUDE_PATH, "--exclude-path", offsetof(struct tw_filter, no_path), false },
+	};
+	size_t i;
+	int ret;
+
+	for (i = 0; i < TW_ARRAY_SIZE(sets); i++) {
+		if (sets[i].opt != opt)
+			continue;
+		ret = tw_filter_add((struct tw_filter_set *)((char *)&o->filter + sets[i].set),
+				    value, sets[i].is_uid);
+		if (ret == -E2BIG)
+			fprintf(stderr, "tracewatch: %s given more than %d times\n", sets[i].name,
+				TW_FILTER_MAX_VALUES);
+		else if (ret)
+			fprintf(stderr, "tracewatch: %s '%s': no such user (give a user name or "
+					"a number)\n", sets[i].name, value);
+		return ret;
+	}
+	return -EINVAL;
 }
 
 int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts *o)
@@ -289,6 +349,18 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 			break;
 		case OPT_CONTAINERS_ONLY:
 			o->filter.containers_only = true;
+			break;
+		case OPT_UID:
+		case OPT_COMM:
+		case OPT_PATH:
+		case OPT_EXCLUDE_UID:
+		case OPT_EXCLUDE_COMM:
+		case OPT_EXCLUDE_PATH:
+			if (add_filter(o, c, optarg))
+				return -EINVAL;
+			break;
+		case OPT_FAILED:
+			o->show_failed = true;
 			break;
 		case OPT_MAX_ARGS:
 			if (parse_number("--max-args", optarg, 1, TW_UPROBE_MAX_ARGS, true, &v))

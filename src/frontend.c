@@ -201,6 +201,7 @@ void tw_frontend_pipeline_opts(const struct tw_live_opts *o, const struct tw_fro
 			       struct tw_pipeline_opts *po)
 {
 	po->all_events = o->all_events;
+	po->show_failed = o->show_failed;
 	po->filter = o->filter;
 	po->format = o->format;
 	po->sink.wide = o->wide;

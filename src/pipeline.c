@@ -39,6 +39,8 @@
 #define CLONE_INTO_CGROUP_FLAG 0x200000000ull
 /* Buffers read from a side source per wake-up, so that none starves the ring buffers. */
 #define MAX_SIDE_READS 64
+/* Failed exec attempts held for folding into their process's next exec; the oldest go out. */
+#define MAX_HELD_FAILURES 1024
 /* Mount namespaces whose filesystems were given to fanotify. */
 #define MAX_MARKED_NS 256
 
@@ -92,6 +94,10 @@ struct tw_pipeline {
 	struct tw_sink *sink;
 	struct tw_rec_writer *rec;
 	uint8_t recorded_format[65536 / 8];
+
+	/* Failed exec attempts waiting for their process's next exec or end (oldest first). */
+	struct tw_record *held_fail, **held_fail_tail;
+	int nr_held_fail;
 
 	uint64_t last_released;
 	uint64_t late;
@@ -238,12 +244,14 @@ static int record_event(struct tw_pipeline *p, int cpu, uint64_t ts, const void 
 
 /* ---- the stages every input goes through ---- */
 
-static int emit_record(struct tw_record *rec, void *ctx)
+/* The last stage: the event set, the filters, the sink. Takes @rec. */
+static int deliver(struct tw_pipeline *p, struct tw_record *rec)
 {
-	struct tw_pipeline *p = ctx;
+	bool extra = rec->type == TW_REC_FORK || rec->type == TW_REC_EXIT ||
+		     rec->type == TW_REC_CHDIR;
 	int ret = 0;
 
-	if (!tw_filter_match(&p->opts.filter, rec)) {
+	if ((extra && !p->opts.all_events) || !tw_filter_match(&p->opts.filter, rec)) {
 		tw_record_free(rec);
 		return 0;
 	}
@@ -265,6 +273,93 @@ static int emit_record(struct tw_record *rec, void *ctx)
 	}
 	tw_record_free(rec);
 	return ret;
+}
+
+/*
+ * Let the held failed attempts of process @pid out (all of them when @pid is 0), or with
+ * @fold count and drop them. Returns the count, or the first sink error.
+ */
+static int release_failures(struct tw_pipeline *p, int pid, bool fold)
+{
+	struct tw_record **pp = &p->held_fail;
+	int n = 0, ret = 0;
+
+	while (*pp) {
+		struct tw_record *r = *pp;
+
+		if (pid && r->pid != pid) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		p->nr_held_fail--;
+		r->next = NULL;
+		n++;
+		if (fold)
+			tw_record_free(r);
+		else if (!ret)
+			ret = deliver(p, r);
+		else
+			tw_record_free(r);
+	}
+	p->held_fail_tail = pp;
+	while (*p->held_fail_tail)
+		p->held_fail_tail = &(*p->held_fail_tail)->next;
+	return ret ? ret : n;
+}
+
+/*
+ * Records from the model, in time order. A failed exec attempt waits for what its process
+ * does next: an exec folds it into that exec's record (failed_attempts: a PATH search is
+ * one exec, not five records), the process's end or lost events let it out as it is.
+ */
+static int emit_record(struct tw_record *rec, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	int ret;
+
+	if (p->opts.show_failed)
+		return deliver(p, rec);
+	switch (rec->type) {
+	case TW_REC_EXEC_FAILED:
+		if (p->nr_held_fail >= MAX_HELD_FAILURES) {
+			struct tw_record *old = p->held_fail;
+
+			p->held_fail = old->next;
+			if (!p->held_fail)
+				p->held_fail_tail = &p->held_fail;
+			p->nr_held_fail--;
+			old->next = NULL;
+			ret = deliver(p, old);
+			if (ret) {
+				tw_record_free(rec);
+				return ret;
+			}
+		}
+		rec->next = NULL;
+		*p->held_fail_tail = rec;
+		p->held_fail_tail = &rec->next;
+		p->nr_held_fail++;
+		return 0;
+	case TW_REC_EXEC:
+		ret = release_failures(p, rec->pid, true);
+		rec->failed_attempts = ret;
+		break;
+	case TW_REC_EXIT:
+		ret = release_failures(p, rec->pid, false);
+		break;
+	case TW_REC_LOST:
+		ret = release_failures(p, 0, false);
+		break;
+	default:
+		ret = 0;
+		break;
+	}
+	if (ret < 0) {
+		tw_record_free(rec);
+		return ret;
+	}
+	return deliver(p, rec);
 }
 
 static int push_event(struct tw_pipeline *p, struct tw_event *ev)
@@ -304,9 +399,14 @@ static int release_events(struct tw_pipeline *p, bool all)
 		if (ret)
 			return ret;
 	}
-	if (all)
-		return tw_model_flush(p->model);
-	return tw_model_advance(p->model, tw_reorder_watermark(p->ro));
+	if (!all)
+		return tw_model_advance(p->model, tw_reorder_watermark(p->ro));
+	ret = tw_model_flush(p->model);
+	if (!ret) {
+		ret = release_failures(p, 0, false);
+		ret = ret < 0 ? ret : 0;
+	}
+	return ret;
 }
 
 static int release(struct tw_pipeline *p, bool all)
@@ -1032,7 +1132,7 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 					 "tracewatch needs (see above)",
 			    (unsigned long long)b->offset);
 	p->ro = tw_reorder_new(NR_QUEUES(p));
-	mo.all_events = p->opts.all_events;
+	mo.all_events = true;	/* exit records end held failures; deliver() filters */
 	mo.realpath_fn = realpath_replay;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -1442,6 +1542,7 @@ static struct tw_pipeline *pipeline_alloc(const struct tw_pipeline_opts *opts)
 		return NULL;
 	p->opts = *opts;
 	p->answers_tail = &p->answers;
+	p->held_fail_tail = &p->held_fail;
 	p->out_good = opts->out ? file_end(opts->out) : -1;
 	p->rec_good = opts->record ? file_end(opts->record) : -1;
 	return p;
@@ -1472,7 +1573,7 @@ static int open_live(struct tw_pipeline *p)
 	}
 	p->dec = tw_decoder_new(tw_source_tep(p->src), tw_source_uprobe_group(p->src));
 	p->ro = tw_reorder_new(NR_QUEUES(p));
-	mo.all_events = p->opts.all_events;
+	mo.all_events = true;	/* exit records end held failures; deliver() filters */
 	mo.realpath_fn = realpath_live;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -1676,6 +1777,12 @@ int tw_pipeline_free(struct tw_pipeline *p)
 	if (p->tep)
 		tep_free(p->tep);
 	free_answers(p);
+	while (p->held_fail) {
+		struct tw_record *r = p->held_fail;
+
+		p->held_fail = r->next;
+		tw_record_free(r);
+	}
 	free(p->held);
 	free(p->raw);
 	free(p->probe_group);

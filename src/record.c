@@ -14,6 +14,7 @@ struct tw_record *tw_record_new(enum tw_record_type type)
 	rec->type = type;
 	rec->uid = -1;
 	rec->cpu = -1;
+	rec->failed_attempts = -1;
 	return rec;
 }
 

@@ -42,6 +42,7 @@ const struct tw_column_info tw_columns[TW_COL_NR] = {
 	[TW_COL_ERROR] = { "error", TW_KIND_STRING, false },
 	[TW_COL_LOST] = { "lost", TW_KIND_NUMBER, true },
 	[TW_COL_CPU] = { "cpu", TW_KIND_NUMBER, true },
+	[TW_COL_FAILED_ATTEMPTS] = { "failed_attempts", TW_KIND_NUMBER, false },
 };
 
 /**
@@ -140,7 +141,7 @@ static size_t fmt_i64(char *buf, int64_t v)
  * @buf: receives the NUL-terminated text
  *
  * Applies the output contract's "unknown" values in one place: ppid 0, uid < 0,
- * cgroup_id 0, and on lost records lost 0 (amount unknown) and cpu < 0 are unknown; lost and
+ * cgroup_id 0, failed_attempts < 0 (not counted), and on lost records lost 0 (amount unknown) and cpu < 0 are unknown; lost and
  * cpu are unknown on every other record type. ts_ns, pid and tid are always known.
  *
  * Return: the length of the text, or 0 (with @buf empty) when the value is unknown or @col
@@ -169,6 +170,8 @@ size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
 		return lost && rec->lost ? fmt_u64(buf, rec->lost, false) : 0;
 	case TW_COL_CPU:
 		return lost && rec->cpu >= 0 ? fmt_i64(buf, rec->cpu) : 0;
+	case TW_COL_FAILED_ATTEMPTS:
+		return rec->failed_attempts >= 0 ? fmt_i64(buf, rec->failed_attempts) : 0;
 	default:
 		return 0;
 	}
