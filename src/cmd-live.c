@@ -290,7 +290,7 @@ int cmd_live(int argc, char **argv)
 
 	ret = tw_cli_parse_live(argc, argv, &l.opts);
 	if (ret)
-		return ret > 0 ? 0 : 2;
+		return tw_cli_exit_code(ret);
 
 	install_signals();
 	if (l.opts.output) {
