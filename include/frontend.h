@@ -57,7 +57,9 @@ int tw_frontend_open(struct tw_output *o, const char *path, const char *what);
 
 /*
  * After tw_pipeline_run() returned @run: print its error and the stats line to stderr.
- * Returns the process exit code (0: fine, also when the output's reader went away; 1: error).
+ * Returns the process exit code (exitcode.h): TW_EXIT_OK (also when the output's reader went
+ * away), TW_EXIT_ERROR, TW_EXIT_LOST when the kernel dropped events, or TW_EXIT_SIGNAL + N
+ * when a signal other than SIGINT and SIGTERM stopped the run.
  */
 int tw_frontend_finish(struct tw_frontend *fe, struct tw_pipeline *p, int run);
 

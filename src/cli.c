@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "exitcode.h"
 #include "uprobe.h"
 #include "util.h"
 
@@ -93,6 +94,7 @@ void tw_cli_usage(FILE *f)
 	      "  record -o FILE         write a recording instead of records\n"
 	      "  report FILE            print the records of a recording\n"
 	      "  doctor                 tell what this kernel allows and what tracewatch will use\n"
+	      "                         (tracewatch COMMAND --help for a command's options)\n"
 	      "\n"
 	      "Each exec record says how its path was found (path_source): absolute (the\n"
 	      "program was run by absolute path), cwd (relative path joined with the tracked\n"
@@ -100,11 +102,35 @@ void tw_cli_usage(FILE *f)
 	      "(from /proc/PID/exe, for fexecve/execveat), or unresolved: the path could not\n"
 	      "be established and is not guessed. Lost events are reported, never hidden.\n"
 	      "\n"
+	      "Exit status:\n"
+	      "  0  the run ended as asked (--duration, Ctrl-C, SIGTERM) with every record written;\n"
+	      "     doctor: tracewatch can run here\n"
+	      "  1  an error (the message says what and what to do); doctor: it cannot run here\n"
+	      "  2  a usage error: unknown option or command, bad value; help not written\n"
+	      "  3  the run ended as asked, but the kernel dropped events (event=lost records)\n"
+	      "  128+N  ended by signal N (other than SIGINT/SIGTERM) after cleaning up\n"
+	      "\n"
 	      "Examples:\n"
 	      "  sudo tracewatch\n"
 	      "  sudo tracewatch --format csv -o execs.csv --duration 60\n"
 	      "  sudo tracewatch --format json | jq .path\n",
 	      f);
+}
+
+int tw_cli_finish(FILE *f, const char *what)
+{
+	if (fflush(f) == 0 && !ferror(f))
+		return 0;
+	/* fflush() set errno; a stream that failed earlier only has its error flag. */
+	tw_err(errno ? errno : EIO, "cannot write the %s: %s", what, strerror(errno ? errno : EIO));
+	return -EIO;
+}
+
+int tw_cli_exit_code(int parse_ret)
+{
+	if (parse_ret > 0)
+		return TW_EXIT_OK;
+	return parse_ret == -EINVAL ? TW_EXIT_USAGE : TW_EXIT_ERROR;
 }
 
 /* A number in [@min, @max] (a whole one when @whole); NaN and trailing text are refused. */
@@ -394,11 +420,13 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 			o->wide = true;
 			break;
 		case 'h':
+			errno = 0;
 			tw_cli_usage_cmd(cmd, stdout);
-			return 1;
+			return tw_cli_finish(stdout, "help text") ? -EIO : 1;
 		case 'V':
+			errno = 0;
 			printf("tracewatch %s\n", TW_VERSION);
-			return 1;
+			return tw_cli_finish(stdout, "version") ? -EIO : 1;
 		case ':':
 			fprintf(stderr, "tracewatch: option '%s' needs a value\n", argv[optind - 1]);
 			fprintf(stderr, "Try '%s --help'.\n", cmd_names[cmd]);

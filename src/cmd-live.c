@@ -21,7 +21,7 @@ static int trace(enum tw_cli_cmd cmd, int argc, char **argv)
 
 	ret = tw_cli_parse(cmd, argc, argv, &o);
 	if (ret)
-		return ret > 0 ? 0 : 2;
+		return tw_cli_exit_code(ret);
 	tw_frontend_signals(cmd == TW_CLI_LIVE && o.output && strcmp(o.output, "-"));
 	if (cmd == TW_CLI_RECORD) {
 		if (tw_frontend_open(&fe.record, o.output, "recording"))

@@ -21,7 +21,7 @@ int cmd_report(int argc, char **argv)
 
 	ret = tw_cli_parse(TW_CLI_REPORT, argc, argv, &o);
 	if (ret)
-		return ret > 0 ? 0 : 2;
+		return tw_cli_exit_code(ret);
 	tw_frontend_signals(false);
 	if (!strcmp(o.input, "-")) {
 		in = stdin;

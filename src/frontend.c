@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exitcode.h"
 #include "frontend.h"
 #include "pipeline.h"
 #include "util.h"
@@ -158,7 +159,14 @@ int tw_frontend_finish(struct tw_frontend *fe, struct tw_pipeline *p, int run)
 	if (st.overrun > st.lost)
 		tw_warn("the kernel overwrote %llu events that were not all reported in the stream; "
 			"raise --buffer-size", (unsigned long long)(st.overrun - st.lost));
-	return ret;
+	if (ret)
+		return TW_EXIT_ERROR;
+	/* SIGINT and SIGTERM are the way to stop; any other signal is said in the status. */
+	if (stop_signal && stop_signal != SIGINT && stop_signal != SIGTERM)
+		return TW_EXIT_SIGNAL + stop_signal;
+	if (st.lost || st.overrun > st.lost)
+		return TW_EXIT_LOST;
+	return TW_EXIT_OK;
 }
 
 int tw_frontend_ready(const char *ready_file)
