@@ -19,18 +19,24 @@
 #include "util.h"
 
 /*
- * Cost per item, and fd mode vs FID mode (tw-sourcedump --bench, 2000 execs of /bin/true,
- * listener CPU from getrusage in a process that only reads; 2 vCPU VM, 6.18, 2 items per
- * exec: /usr/bin/true and the ELF loader):
- *   fd mode (this file): statx + readlink(/proc/self/fd/N) + close per item   see BENCH_FD
- *   FID mode (FAN_REPORT_DFID_NAME): open_by_handle_at(dir) + readlink + close per item,
- *     plus the name join                                                      see BENCH_FID
- * The FID mode is no cheaper (it needs an fd of the directory to make a path, where the fd
- * mode gets the file's fd for free) and it is not exact: the directory handle gives the
- * directory's path at read time and the name is the one used at exec, so a rename of the
- * file in between gives a path to another file or none; its identity would need the
- * FAN_REPORT_FID handle decoded as well, and memfds (no directory) come without a name.
- * So the fd mode is kept.
+ * Cost per item, fd mode vs FID mode. tw-sourcedump --bench 1000 --bench-mode M: a child
+ * runs 1000 fork+execs of /bin/true (2 items each, the program and the ELF loader; the
+ * host's other execs add more) while the reader drains every 50 ms; drain_us is the
+ * reader thread's CPU (CLOCK_THREAD_CPUTIME_ID) spent reading and handling the items.
+ * 2 vCPU VM, 6.18, load average 9-11 from other jobs (a getppid() costs 1.5-1.9 us here,
+ * so absolute numbers are high; the ratios are what counts). Two runs each:
+ *   bare      the kernel makes each fd at read, we only close it     4.8-5.2 us per item
+ *   fd        this file: + statx + readlinkat(/proc/self/fd, N)       16.0-17.2 us
+ *   fid       FAN_REPORT_DFID_NAME: open_by_handle_at(dir) + readlink
+ *             + join the name + fstatat for the identity             20.6-21.5 us
+ *   fid-only  FAN_REPORT_FID, the handle alone, no syscall per item   2.2-2.5 us
+ * The FID mode with a path costs more than the fd mode (it has to open the directory that
+ * the fd mode gets for free) and is not exact: the directory handle gives the directory's
+ * path at read time and the name is the one used at exec, so a rename of the file in
+ * between gives a path to another file or none, and a deleted or memfd file has no name.
+ * The handle alone is cheap but is no path, and turning it into dev+inode depends on each
+ * filesystem's handle format. So the fd mode is kept. Its floor is the kernel's fd: about
+ * a third of the cost; statx and readlinkat are the rest.
  */
 
 /* The item buffer: about 2,700 events of 24 bytes. */
