@@ -717,6 +717,61 @@ int tw_fanwatch_read(struct tw_fanwatch *w, tw_fan_cb cb, void *ctx)
 
 /* ---- life cycle ---- */
 
+/*
+ * The superblock of our root mount, as mountinfo names it (stat's st_dev is not it on
+ * btrfs, whose subvolumes have their own): the line whose mount id is that of "/".
+ */
+static int root_sdev(unsigned int *major, unsigned int *minor)
+{
+	struct tw_buf text = {0};
+	struct statx stx;
+	char *line, *next;
+	int ret;
+
+	if (statx(AT_FDCWD, "/", 0, STATX_MNT_ID, &stx) || !(stx.stx_mask & STATX_MNT_ID))
+		return -ENOENT;
+	ret = read_all("/proc/self/mountinfo", &text);
+	for (line = text.data; !ret && line && *line; line = next) {
+		struct tw_mountinfo mi;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!tw_fanwatch_parse_mountinfo(line, &mi) &&
+		    (uint64_t)mi.mnt_id == stx.stx_mnt_id) {
+			*major = mi.major;
+			*minor = mi.minor;
+			tw_buf_release(&text);
+			return 0;
+		}
+	}
+	tw_buf_release(&text);
+	return ret ? ret : -ENOENT;
+}
+
+static struct sb_mark *find_root_record(struct tw_fanwatch *w)
+{
+	unsigned int major, minor;
+
+	return root_sdev(&major, &minor) ? NULL : find_mark(w, major, minor);
+}
+
+/* 0 when the kernel lists a mark of ours on the root filesystem, else -errno. */
+static int root_is_marked(struct tw_fanwatch *w)
+{
+	struct id_set live = {0};
+	unsigned int major, minor;
+	int ret;
+
+	ret = root_sdev(&major, &minor);
+	if (!ret)
+		ret = read_live_marks(w, &live);
+	if (!ret && !id_set_has(&live, kdev(major, minor)))
+		ret = -ENOENT;
+	free(live.ids);
+	return ret;
+}
+
 /* Find the memfd superblock (a tmpfs mounted only inside the kernel) and, if @mark, mark it. */
 static int setup_memfd(struct tw_fanwatch *w, bool mark)
 {
@@ -802,7 +857,6 @@ int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **o
 	struct epoll_event ev = {0};
 	struct sb_mark *root = NULL;
 	struct tw_fanwatch *w;
-	struct stat st;
 	int ret;
 
 	if (!opts)
@@ -828,7 +882,7 @@ int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **o
 		else if (ret == -EINVAL)
 			tw_err(ret,
 			       "fanotify unavailable: fanotify_init: %s (FAN_REPORT_TID needs "
-			       "Linux 5.15 or later)",
+			       "Linux 4.20 or later)",
 			       strerror(-ret));
 		else
 			tw_err(ret, "fanotify unavailable: fanotify_init: %s", strerror(-ret));
@@ -841,9 +895,11 @@ int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **o
 		goto out_close;
 	}
 	/* Without the root filesystem's mark the source is of no use. */
-	if (stat("/", &st) || !(root = find_mark(w, major(st.st_dev), minor(st.st_dev))) ||
-	    root->err) {
-		ret = root && root->err ? root->err : -ENOENT;
+	ret = root_is_marked(w);
+	if (ret) {
+		root = find_root_record(w);
+		if (ret != -ENOMEM && root && root->err)
+			ret = root->err;
 		tw_err(ret, "fanotify: cannot mark the root filesystem: %s", strerror(-ret));
 		goto out_close;
 	}
