@@ -52,6 +52,9 @@ struct tw_record {
 	 * search); -1: not counted (other records, or every attempt shown with --failed).
 	 */
 	int failed_attempts;
+	char *exec_id;		/* this program execution's id (ident.h), NULL unknown */
+	char *parent_exec_id;	/* the id of the image that forked the process, NULL unknown */
+	char *parent_path;	/* that image's path, NULL unknown */
 	struct tw_record *next;	/* queue link, owned by the holder */
 };
 
