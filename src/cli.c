@@ -109,31 +109,39 @@ static unsigned long long mem_available_kb(const char *meminfo)
 }
 
 /*
- * The kernel allocates and pins the ring buffer for every CPU before tracing starts (8.8 GB
- * and 22 s for 4 GiB on 2 CPUs): refuse sizes the host can't spare, before anything is made.
+ * --buffer-size: a whole number of KiB from 64 up. The kernel allocates and pins the ring
+ * buffer for every CPU before tracing starts (8.8 GB and 22 s for 4 GiB on 2 CPUs): refuse
+ * sizes the host can't spare, before anything is made, and say why.
  */
-static int check_buffer_kb(const char *arg, size_t kb)
+static int parse_buffer_kb(const char *arg, size_t *out)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-	unsigned long long avail = mem_available_kb("/proc/meminfo");
-	unsigned long long total;
+	unsigned long long avail, total;
+	char *end;
+	double v;
 
-	if (kb > MAX_BUFFER_KB) {
-		fprintf(stderr, "tracewatch: --buffer-size %s KiB per CPU is more than the largest "
-				"allowed, %d KiB (256 MiB) per CPU; the kernel pins that memory for each "
-				"CPU (default %d)\n", arg, MAX_BUFFER_KB, DEFAULT_BUFFER_KB);
+	v = strtod(arg, &end);
+	if (end != arg && !*end && v > MAX_BUFFER_KB) {
+		fprintf(stderr, "tracewatch: invalid value '%s' for --buffer-size: more than the "
+				"largest allowed, %d KiB (256 MiB) per CPU; the kernel pins that "
+				"memory for each CPU (default %d)\n", arg, MAX_BUFFER_KB,
+			DEFAULT_BUFFER_KB);
 		return -EINVAL;
 	}
+	if (parse_number("--buffer-size", arg, 64, MAX_BUFFER_KB, true, &v))
+		return -EINVAL;
 	if (ncpu < 1)
 		ncpu = 1;
-	total = (unsigned long long)kb * ncpu;
+	total = (unsigned long long)v * ncpu;
+	avail = mem_available_kb("/proc/meminfo");
 	if (avail && total > avail / BUFFER_MEM_FRACTION) {
-		fprintf(stderr, "tracewatch: --buffer-size %s KiB per CPU needs %llu KiB of kernel "
-				"memory for %ld CPUs, more than 1/%d of the memory available now "
-				"(MemAvailable %llu KiB); use at most %llu\n", arg, total, ncpu,
-			BUFFER_MEM_FRACTION, avail, avail / BUFFER_MEM_FRACTION / ncpu);
+		fprintf(stderr, "tracewatch: invalid value '%s' for --buffer-size: %llu KiB of "
+				"kernel memory for %ld CPUs is more than 1/%d of the memory "
+				"available now (MemAvailable %llu KiB); use at most %llu\n", arg, total,
+			ncpu, BUFFER_MEM_FRACTION, avail, avail / BUFFER_MEM_FRACTION / ncpu);
 		return -EINVAL;
 	}
+	*out = (size_t)v;
 	return 0;
 }
 
@@ -199,10 +207,8 @@ int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o)
 			}
 			break;
 		case 'b':
-			if (parse_number("--buffer-size", optarg, 64, 1e15, true, &v) ||
-			    check_buffer_kb(optarg, (size_t)v))
+			if (parse_buffer_kb(optarg, &o->buffer_kb))
 				return -EINVAL;
-			o->buffer_kb = (size_t)v;
 			break;
 		case OPT_POLL_MS:
 			if (parse_number("--poll-ms", optarg, 1, 10000, true, &v))

@@ -210,10 +210,17 @@ static int remove_stale_locked(void)
 	return l.err ? l.err : removed;
 }
 
-/* flock(LOCK_EX) the "instances" directory; returns the fd or -errno. */
+/* How long a start waits for another start's clean-up and creation (milliseconds). */
+#define INSTANCES_LOCK_WAIT_MS 10000
+
+/*
+ * flock(LOCK_EX) the "instances" directory; returns the fd, or -errno (-EWOULDBLOCK when
+ * another start held it for INSTANCES_LOCK_WAIT_MS: stopped with SIGSTOP, say).
+ */
 static int lock_instances(void)
 {
 	char *path = instance_dir("");
+	uint64_t deadline = tw_now_mono() + INSTANCES_LOCK_WAIT_MS * 1000000ull;
 	int fd;
 
 	if (!path)
@@ -222,13 +229,14 @@ static int lock_instances(void)
 	free(path);
 	if (fd < 0)
 		return -errno;
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int ret = -errno;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
 
+		if ((err != EWOULDBLOCK && err != EINTR) || tw_now_mono() > deadline) {
 			close(fd);
-			return ret;
+			return -err;
 		}
+		usleep(10000);
 	}
 	return fd;
 }
@@ -418,7 +426,9 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 	/* Clean-up, creation and lock in one critical section: see "Who owns what". */
 	ilock = lock_instances();
 	if (ilock < 0) {
-		tw_err(-ilock, "cannot lock %s/instances: %s", tdir, strerror(-ilock));
+		tw_err(-ilock, "cannot lock %s/instances: %s%s", tdir, strerror(-ilock),
+		       ilock == -EWOULDBLOCK ? " (another tracewatch has been starting for 10 s: "
+					       "is it stopped?)" : "");
 		goto out_free;
 	}
 	remove_stale_locked();
@@ -741,6 +751,28 @@ uint64_t tw_source_overrun(struct tw_source *s)
 	return total;
 }
 
+/* Attempts at removing our instance while others briefly hold its files open. */
+#define DESTROY_TRIES 50
+
+/*
+ * Remove our instance. The kernel refuses (EBUSY) while any file of it is open, and other
+ * programs open them for a moment (libtracefs' forced probe removal writes "enable" in
+ * every instance): try again for up to a second. Returns 0, or -1 with errno set.
+ */
+static int destroy_instance(struct tracefs_instance *inst)
+{
+	int i;
+
+	for (i = 0; i < DESTROY_TRIES; i++) {
+		if (tracefs_instance_destroy(inst) == 0)
+			return 0;
+		if (errno != EBUSY)
+			return -1;
+		usleep(20000);
+	}
+	return -1;
+}
+
 int tw_source_close(struct tw_source *s)
 {
 	int ret = 0;
@@ -752,7 +784,7 @@ int tw_source_close(struct tw_source *s)
 	/* The owner's order (see "Who owns what"): probes, instance, lock. */
 	if (tw_uprobes_destroy(s->uprobes))
 		ret = -EBUSY;
-	if (tracefs_instance_destroy(s->inst) < 0)
+	if (destroy_instance(s->inst) < 0)
 		ret = tw_err(errno, "could not remove tracefs instance %s: %s; remove it with rmdir",
 			     s->name, strerror(errno));
 	close(s->lock_fd);

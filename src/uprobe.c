@@ -162,7 +162,9 @@ static int fetch_string(struct tw_buf *b, const char *name, const char *addr, in
 
 /*
  * argv[0..max-1] as string slots, and the pointers argv[0..max] so that the end of the
- * vector (a NULL pointer) and a vector longer than max can be told apart.
+ * vector (a NULL pointer) and a vector longer than max can be told apart. An unreadable
+ * argv array reads as NULL pointers (zero-filled), so decoding stops before the slot whose
+ * pointer could not be followed (the kernel leaves such a slot unwritten).
  */
 static int add_argv_args(struct tw_buf *b, const char *reg, int max)
 {

@@ -320,6 +320,23 @@ def buffer_too_large():
           err[-500:])
     check("-b 4194304: no output file, no instance made",
           not os.path.exists(out) and set(twlive.instances()) <= before, err[-300:])
+    # Below the hard limit, but more than the host can spare: a MemAvailable of 1 GB, shown
+    # to tracewatch alone through a bind mount in a private mount namespace.
+    fake = os.path.join(tmp, "meminfo")
+    with open("/proc/meminfo") as f:
+        lines = [re.sub(r"^MemAvailable:.*", "MemAvailable:    1000000 kB", l) for l in f]
+    with open(fake, "w") as f:
+        f.writelines(lines)
+    ncpu = os.sysconf("SC_NPROCESSORS_CONF")
+    kb = 1000000 // 4 // ncpu + 64
+    p = subprocess.run(["unshare", "-m", "sh", "-c",
+                        'mount --bind "$1" /proc/meminfo && exec "$2" -b "$3" -o "$4" -d 0.1',
+                        "sh", fake, TW, str(kb), out], stderr=subprocess.PIPE, timeout=60)
+    err = p.stderr.decode(errors="replace")
+    check(f"-b {kb} with 1 GB available: exit code 2", p.returncode == 2, f"{p.returncode} {err}")
+    check(f"-b {kb} with 1 GB available: the message says the memory and the most to use",
+          "MemAvailable 1000000" in err and str(1000000 // 4 // ncpu) in err, err[-500:])
+    check(f"-b {kb} with 1 GB available: no output file", not os.path.exists(out))
     shutil.rmtree(tmp, ignore_errors=True)
 
 
