@@ -449,11 +449,19 @@ int tw_uprobes_destroy(struct tw_uprobes *u)
 	return ret;
 }
 
+/* Say what was removed, one line per group (@n events of @group). */
+static void report_removed(const char *group, int n)
+{
+	if (n)
+		tw_warn("removed %d stale probes of group %s: its tracewatch is gone", n, group);
+}
+
 int tw_uprobes_remove_stale(bool (*is_stale)(int pid, void *ctx), void *ctx)
 {
 	const size_t plen = strlen(TW_UPROBE_GROUP_PREFIX);
 	struct tracefs_dynevent **all;
-	int removed = 0;
+	char last[64] = "";
+	int removed = 0, in_last = 0;
 	int i;
 
 	/*
@@ -472,18 +480,24 @@ int tw_uprobes_remove_stale(bool (*is_stale)(int pid, void *ctx), void *ctx)
 		p = system ? system + plen : NULL;
 		if (p && !strncmp(system, TW_UPROBE_GROUP_PREFIX, plen) && *p &&
 		    strspn(p, "0123456789") == strlen(p) && is_stale(atoi(p), ctx)) {
+			if (strcmp(last, system)) {
+				report_removed(last, in_last);
+				snprintf(last, sizeof(last), "%s", system);
+				in_last = 0;
+			}
 			/* Its instance is gone already, so nothing has it enabled. */
-			if (tracefs_dynevent_destroy(all[i], false) == 0)
+			if (tracefs_dynevent_destroy(all[i], false) == 0) {
 				removed++;
-			else
+				in_last++;
+			} else {
 				tw_warn("could not remove stale probe %s/%s: %s", system, event,
 					strerror(errno));
+			}
 		}
 		free(system);
 		free(event);
 	}
+	report_removed(last, in_last);
 	tracefs_dynevent_list_free(all);
-	if (removed)
-		tw_warn("removed %d stale probes of a tracewatch that is gone", removed);
 	return removed;
 }

@@ -197,42 +197,56 @@ def children_of(pid):
 
 def survives_second_start(label, first, group_pid):
     """@first runs (probe group and instance named after @group_pid); a second tracewatch
-    starts and ends: the first's probes and instance stay, and it still reports argv."""
+    starts and ends: the first's probes and instance stay, and it still reports argv.
+    Returns False (to try again) when another program removed them meanwhile: a tracewatch
+    built before this fix, started by someone else on this host, takes them for stale. The
+    second start names every instance and probe group it removes, so that tells."""
     try:
         before = dyn_lines(group_pid)
         if not before:
-            # Gone before our second start: not its doing. A tracewatch built before this
-            # fix, started by someone else on this host, takes them for stale.
             print(f"     ({label}: its probes were removed by another program before the "
                   "second start; trying again)")
             return False
         rc, err = run_briefly()
         after = dyn_lines(group_pid)
-        check(f"{label}: a second start ends cleanly", rc == 0, err[-1000:])
-        check(f"{label}: its probes are untouched by the second start", before == after,
-              f"{len(before)} -> {len(after)}")
-        check(f"{label}: its instance is untouched", has_instance(f"tracewatch-{group_pid}"))
+        ours = (f"group tracewatch_{group_pid}:" in err or
+                f"instance tracewatch-{group_pid} " in err)
         marker = f"tw-{label.replace(' ', '-')}-check"
         subprocess.run(["/bin/echo", marker, "arg 1", "arg2"], stdout=subprocess.DEVNULL,
                        check=True)
+        still = dyn_lines(group_pid)
+        if not ours and (after != before or still != before):
+            print(f"     ({label}: its probes were removed by another program, not by the "
+                  "second start; trying again)")
+            return False
+        check(f"{label}: a second start ends cleanly", rc == 0, err[-1000:])
+        check(f"{label}: the second start removes nothing of it", not ours, err[-1000:])
+        check(f"{label}: its probes are untouched by the second start", before == after,
+              f"{len(before)} -> {len(after)}")
+        check(f"{label}: its instance is untouched", has_instance(f"tracewatch-{group_pid}"))
         recs = first.stop()
         got = [r for r in recs if r["event"] == "exec" and r["argv"] and marker in r["argv"]]
         check(f"{label}: it still reports the exec with its argv",
               len(got) == 1 and got[0]["argv"] == ["/bin/echo", marker, "arg 1", "arg2"],
               f"{[(r['argv'], r['argv_source']) for r in got]}")
-        check(f"{label}: it ends cleanly", first.rc == 0, first.stderr[-1000:])
+        stolen = "No such file or directory" in first.stderr
+        check(f"{label}: it ends cleanly", first.rc == 0 or stolen, first.stderr[-1000:])
+        if stolen:
+            print(f"     ({label}: its probes were removed by another program at the end)")
         return True
     finally:
         first.__exit__()
 
 
 def retried(label, start, group_pid):
-    for _ in range(5):
+    """Up to 8 tries while other programs on this host interfere (see above)."""
+    for _ in range(8):
         first = start()
         time.sleep(0.3)
         if survives_second_start(label, first, group_pid(first)):
             return
-    check(f"{label}: its probes lived long enough to be tested", False)
+    check(f"{label}: could be tested: its probes lived through a second start in 8 tries",
+          False, "another program kept removing them (an older tracewatch on this host?)")
 
 
 class Renamed(Tracewatch):
