@@ -1056,7 +1056,10 @@ static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
 		if (!u->argv_fault) {
 			rec->argv = steal(&u->argv);
 			rec->argv_len = u->argv_len;
-			rec->argv_source = u->eprobe ? "eprobe" : "uprobe";
+			if (u->eprobe)
+				rec->argv_source = u->argv_truncated ? "eprobe-truncated" : "eprobe";
+			else
+				rec->argv_source = u->argv_truncated ? "uprobe-truncated" : "uprobe";
 		}
 		if (rec->filename && rec->filename[0] == '/') {
 			rec->path = tw_strdup(rec->filename);
