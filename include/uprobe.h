@@ -39,10 +39,20 @@ struct tw_uprobes;
 #define TW_UPROBE_FETCH_MAX 3072
 
 /*
- * Largest string slot: one fetch argument is an array of at most 64 elements (the kernel's
- * MAX_ARRAY_LEN) of u64, i.e. 512 bytes, the terminating NUL included.
+ * A string slot is fetched in parts: one fetch argument is an array of at most 64 elements
+ * (the kernel's MAX_ARRAY_LEN) of u64, i.e. 512 bytes. Part 0 is field "<name>", the next
+ * ones "<name>_1", "<name>_2", ... right after it in the event.
  */
-#define TW_UPROBE_SLOT_MAX 512
+#define TW_UPROBE_PART_MAX 512
+#define TW_UPROBE_PART_FMT "%s_%d"
+
+/*
+ * Slot sizes (bytes, NUL included): a chdir path gets the whole budget (paths up to 3071
+ * bytes; longer ones are left to /proc), an exec's file name and argv[0] (often a path) 512
+ * each, the other argv elements what is left (tw_uprobe_arg_slot()).
+ */
+#define TW_UPROBE_PATH_SLOT TW_UPROBE_FETCH_MAX
+#define TW_UPROBE_NAME_SLOT 512
 
 /* The probes; event names are "<name>_<libc index>". */
 enum tw_uprobe_func {
@@ -107,12 +117,12 @@ const char *tw_uprobe_func_name(enum tw_uprobe_func f);
 bool tw_uprobe_func_is_ret(enum tw_uprobe_func f);
 
 /*
- * Size in bytes of the slot each argv element gets when @max_args are captured: what is left
- * of TW_UPROBE_FETCH_MAX after the fixed fields, shared evenly, at most TW_UPROBE_SLOT_MAX,
- * a multiple of 8. An element that does not fit (no NUL in its slot) is cut and the vector
- * marked truncated by the decoder.
+ * Size in bytes of the slot of argv element @k when @max_args are captured: 512 for
+ * argv[0]; the others share what is left of TW_UPROBE_FETCH_MAX after the fixed fields
+ * evenly, at most 512, a multiple of 8. An element that does not fit (no NUL in its slot)
+ * is cut, and the decoder marks the vector truncated.
  */
-int tw_uprobe_arg_slot(int max_args);
+int tw_uprobe_arg_slot(int max_args, int k);
 
 /*
  * The libc this process runs with (from /proc/self/maps): the host's libc, which every

@@ -124,6 +124,27 @@ static int get_field(struct tep_event *ev, const char *name, bool required, stru
 	return 0;
 }
 
+/*
+ * A string field: a __data_loc (eprobes), or a fixed slot in parts "<name>", "<name>_1", ...
+ * laid out one after the other (uprobes, see uprobe.h): then one field of their total size.
+ */
+static void get_string_field(struct tep_event *ev, const char *name, struct field *f)
+{
+	int k;
+
+	get_field(ev, name, false, f);
+	for (k = 1; f->present && !f->dynamic; k++) {
+		struct tep_format_field *tf;
+		char part[48];
+
+		snprintf(part, sizeof(part), TW_UPROBE_PART_FMT, name, k);
+		tf = tep_find_field(ev, part);
+		if (!tf || tf->offset != f->offset + f->size)
+			break;
+		f->size += tf->size;
+	}
+}
+
 static int fields_end(const struct field *const *fs, size_t n)
 {
 	int end = 0;
@@ -175,7 +196,7 @@ static int find_uprobes(struct tw_decoder *d, const char *group)
 				continue;
 			lay->func = f;
 			lay->eprobe = !tep_find_field(ev, "__probe_ip");
-			get_field(ev, tw_uprobe_field_name(def->str), false, &lay->str);
+			get_string_field(ev, tw_uprobe_field_name(def->str), &lay->str);
 			get_field(ev, tw_uprobe_field_name(def->num), false,
 				  def->num == TW_UPROBE_F_RET ? &lay->ret :
 				  def->num == TW_UPROBE_F_FLAGS ? &lay->flags : &lay->fd);
@@ -186,7 +207,7 @@ static int find_uprobes(struct tw_decoder *d, const char *group)
 				snprintf(pn, sizeof(pn), TW_UPROBE_PTR_FMT, k);
 				if (!tep_find_field(ev, an))
 					break;
-				get_field(ev, an, false, &lay->a[k]);
+				get_string_field(ev, an, &lay->a[k]);
 				get_field(ev, pn, false, &lay->p[k]);
 			}
 			lay->nargs = k;

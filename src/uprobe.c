@@ -76,12 +76,13 @@ static const struct field_def {
 	[TW_UPROBE_F_FLAGS] = { "flags", "u32", NULL },
 };
 
-/* Fixed part of an exec probe: dirfd (4) + filename slot + argv pointers (8 each). */
-#define EXEC_FIXED(max_args) (4 + TW_UPROBE_SLOT_MAX + 8 * ((max_args) + 1))
+/* Fixed part of an exec probe: dirfd (4), file name, argv[0], argv pointers (8 each). */
+#define EXEC_FIXED(max_args) (4 + 2 * TW_UPROBE_NAME_SLOT + 8 * ((max_args) + 1))
 
-_Static_assert(EXEC_FIXED(TW_UPROBE_MAX_ARGS) + 8 * TW_UPROBE_MAX_ARGS <= TW_UPROBE_FETCH_MAX,
-	       "the largest argv must still get 8 bytes per element");
-_Static_assert(TW_UPROBE_SLOT_MAX <= TW_UPROBE_FETCH_MAX, "a chdir path slot must fit");
+_Static_assert(EXEC_FIXED(TW_UPROBE_MAX_ARGS) + 8 * (TW_UPROBE_MAX_ARGS - 1) <=
+	       TW_UPROBE_FETCH_MAX, "the largest argv must still get 8 bytes per element");
+_Static_assert(TW_UPROBE_PATH_SLOT % 8 == 0 && TW_UPROBE_NAME_SLOT % 8 == 0,
+	       "slots are arrays of u64");
 
 struct tw_uprobes {
 	struct tracefs_instance *inst;
@@ -113,15 +114,15 @@ bool tw_uprobe_func_is_ret(enum tw_uprobe_func f)
 	return (unsigned)f < TW_UPROBE_NR && defs[f].is_ret;
 }
 
-int tw_uprobe_arg_slot(int max_args)
+int tw_uprobe_arg_slot(int max_args, int k)
 {
 	int slot;
 
-	if (max_args < 1)
-		max_args = 1;
-	slot = (TW_UPROBE_FETCH_MAX - EXEC_FIXED(max_args)) / max_args;
-	if (slot > TW_UPROBE_SLOT_MAX)
-		slot = TW_UPROBE_SLOT_MAX;
+	if (k == 0 || max_args < 2)
+		return TW_UPROBE_NAME_SLOT;
+	slot = (TW_UPROBE_FETCH_MAX - EXEC_FIXED(max_args)) / (max_args - 1);
+	if (slot > TW_UPROBE_PART_MAX)
+		slot = TW_UPROBE_PART_MAX;
 	return slot & ~7;
 }
 
@@ -151,13 +152,26 @@ char *tw_uprobe_host_libc(void)
 
 /*
  * A string of at most @bytes - 1 bytes at address @addr, as a fixed slot of @bytes (a
- * multiple of 8, at most TW_UPROBE_SLOT_MAX): u64 elements copied with copy_from_user(),
+ * multiple of 8) in parts of TW_UPROBE_PART_MAX: u64 elements copied with copy_from_user(),
  * which zero-fills what it cannot read, so a slot never holds stale bytes. The string ends
  * at the first NUL in the slot; a slot without one holds a string that was cut.
  */
 static int fetch_string(struct tw_buf *b, const char *name, const char *addr, int bytes)
 {
-	return tw_buf_printf(b, " %s=+0(%s):u64[%d]", name, addr, bytes / 8);
+	int off, part = 0;
+
+	for (off = 0; off < bytes; off += TW_UPROBE_PART_MAX, part++) {
+		int n = bytes - off < TW_UPROBE_PART_MAX ? bytes - off : TW_UPROBE_PART_MAX;
+		char pname[48];
+
+		if (part)
+			snprintf(pname, sizeof(pname), TW_UPROBE_PART_FMT, name, part);
+		else
+			snprintf(pname, sizeof(pname), "%s", name);
+		if (tw_buf_printf(b, " %s=+%d(%s):u64[%d]", pname, off, addr, n / 8))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
@@ -168,14 +182,13 @@ static int fetch_string(struct tw_buf *b, const char *name, const char *addr, in
  */
 static int add_argv_args(struct tw_buf *b, const char *reg, int max)
 {
-	int slot = tw_uprobe_arg_slot(max);
 	char name[16], addr[32];
 	int k;
 
 	for (k = 0; k < max; k++) {
 		snprintf(name, sizeof(name), TW_UPROBE_ARG_FMT, k);
 		snprintf(addr, sizeof(addr), "+%d(%s)", 8 * k, reg);
-		if (fetch_string(b, name, addr, slot) ||
+		if (fetch_string(b, name, addr, tw_uprobe_arg_slot(max, k)) ||
 		    tw_buf_printf(b, " " TW_UPROBE_PTR_FMT "=+%d(%s):u64", k, 8 * k, reg))
 			return -ENOMEM;
 	}
@@ -183,9 +196,10 @@ static int add_argv_args(struct tw_buf *b, const char *reg, int max)
 }
 
 /*
- * The uprobe's fetchargs. Worst case, all fixed: chdir 512; exec EXEC_FIXED(n) + n *
- * tw_uprobe_arg_slot(n) <= TW_UPROBE_FETCH_MAX (n = 16: 4 + 512 + 136 + 16 * 144 = 2956;
- * n = 48: 4 + 512 + 392 + 48 * 40 = 2828); numbers and return values 4 each.
+ * The uprobe's fetchargs. Worst case, all fixed: chdir TW_UPROBE_PATH_SLOT = 3072; exec
+ * EXEC_FIXED(n) + (n - 1) * tw_uprobe_arg_slot(n, 1) <= TW_UPROBE_FETCH_MAX (n = 16:
+ * 4 + 1024 + 136 + 15 * 120 = 2964; n = 48: 4 + 1024 + 392 + 47 * 32 = 2924); numbers and
+ * return values 4 bytes each.
  */
 static int fetchargs(enum tw_uprobe_func f, int max_args, struct tw_buf *b)
 {
@@ -197,7 +211,8 @@ static int fetchargs(enum tw_uprobe_func f, int max_args, struct tw_buf *b)
 					    arg_regs[d->num_arg], fields[d->num].type))
 		return -ENOMEM;
 	if (d->str != NONE &&
-	    fetch_string(b, fields[d->str].name, arg_regs[d->str_arg], TW_UPROBE_SLOT_MAX))
+	    fetch_string(b, fields[d->str].name, arg_regs[d->str_arg],
+			 d->argv_arg >= 0 ? TW_UPROBE_NAME_SLOT : TW_UPROBE_PATH_SLOT))
 		return -ENOMEM;
 	if (d->argv_arg >= 0)
 		return add_argv_args(b, arg_regs[d->argv_arg], max_args);

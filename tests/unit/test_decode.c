@@ -302,7 +302,8 @@ static void test_uprobe_strings_and_faults(void **state)
 /* Uprobes as tracewatch makes them now: strings in fixed u64-array slots (uprobe.h). */
 static const char fmt_uchdir_slot[] = "name: chdir_0\nID: 2003\nformat:\n" COMMON
 	"\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 path[];\toffset:16;\tsize:8;\tsigned:0;\n\n"
+	"\tfield:u64 path[];\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 path_1[];\toffset:24;\tsize:8;\tsigned:0;\n\n"
 	"print fmt: \"x\"\n";
 
 static const char fmt_uexec_slot[] = "name: execve_0\nID: 2004\nformat:\n" COMMON
@@ -337,14 +338,19 @@ static void test_uprobe_fixed_slots(void **state)
 
 	put16(raw, 2003);
 	memcpy(raw + 16, "sub", 4);
-	assert_int_equal(tw_decoder_decode(d, 0, 1, raw, 24, &ev), 1);
+	assert_int_equal(tw_decoder_decode(d, 0, 1, raw, 32, &ev), 1);
 	assert_int_equal(ev->type, TW_EV_UCHDIR);
 	assert_string_equal(ev->uchdir.path, "sub");
 	tw_event_free(ev);
-	memcpy(raw + 16, "01234567", 8);		/* no NUL: a longer path, cut */
-	assert_int_equal(tw_decoder_decode(d, 0, 2, raw, 24, &ev), 1);
+	memcpy(raw + 16, "0123456789", 11);		/* through both parts of the slot */
+	assert_int_equal(tw_decoder_decode(d, 0, 2, raw, 32, &ev), 1);
+	assert_string_equal(ev->uchdir.path, "0123456789");
+	tw_event_free(ev);
+	memcpy(raw + 16, "0123456789abcdef", 16);	/* no NUL: a longer path, cut */
+	assert_int_equal(tw_decoder_decode(d, 0, 3, raw, 32, &ev), 1);
 	assert_null(ev->uchdir.path);
 	tw_event_free(ev);
+	assert_int_equal(tw_decoder_decode(d, 0, 4, raw, 24, &ev), 0);	/* too short for the slot */
 
 	memset(raw, 0, sizeof(raw));
 	put16(raw, 2004);
