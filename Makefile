@@ -23,7 +23,8 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test unit live asan valgrind bench install clean deps format format-check test-kernels
+.PHONY: all test unit live asan valgrind bench install clean deps format format-check test-kernels \
+	fuzz golden
 
 SRCS      := $(wildcard src/*.c)
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
@@ -37,6 +38,16 @@ PROG_SRCS := $(wildcard tests/live/progs/*.c)
 PROG_BINS := $(PROG_SRCS:tests/live/progs/%.c=$(BUILD)/progs/%)
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
+# The fuzz harness: clang, libFuzzer, every project object instrumented, in its own dir.
+FUZZ_CC   ?= clang
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 60
+# Extra libFuzzer flags, e.g. for a long run that goes on after a finding:
+# FUZZ_FLAGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
+FUZZ_FLAGS ?=
+# Limits a hostile recording must stay within: per input time, memory.
+FUZZ_LIMITS := -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048
 
 all: $(BUILD)/tracewatch
 
@@ -70,17 +81,46 @@ $(BUILD)/tools/%: tools/%.c $(LIB_OBJS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
-# Unit tests: cmocka, no kernel, no root. Every binary must pass.
-unit: $(UNIT_BINS)
-	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+$(BUILD)/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) $(CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+# Unit tests: cmocka, no kernel, no root. Every binary must pass; then the fuzz regression
+# inputs and the golden recordings replay through the real binary.
+unit: $(UNIT_BINS) $(BUILD)/tracewatch
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; \
+	echo "== fuzz regressions"; \
+	TW_BIN=$(abspath $(BUILD)/tracewatch) TW_FUZZ=$(abspath $(BUILD)/fuzz/fuzz_report) \
+		bash tests/fuzz/regressions.sh || fail=1; \
+	echo "== golden recordings"; \
+	TW_BIN=$(abspath $(BUILD)/tracewatch) bash tests/golden/run.sh || fail=1; \
+	exit $$fail
+
+# The reader fuzzed for FUZZ_SECONDS: regression inputs first, then the corpus (seeded from
+# real recordings; new inputs go to $(BUILD)/fuzz/corpus). A finding lands in
+# $(BUILD)/fuzz/artifacts/ and fails the run.
+fuzz: $(BUILD)/fuzz/fuzz_report
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/artifacts
+	$(Q)set -- tests/fuzz/regressions/*; if [ -e "$$1" ]; then \
+		$< $(FUZZ_LIMITS) -close_fd_mask=2 "$$@"; fi
+	$< $(FUZZ_LIMITS) -close_fd_mask=2 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_FLAGS) \
+		-artifact_prefix=$(abspath $(BUILD)/fuzz/artifacts)/ \
+		$(BUILD)/fuzz/corpus tests/fuzz/seeds tests/fuzz/regressions
 
 # Live tests: the real binary against the real kernel (root).
 live: $(BUILD)/tracewatch $(PROG_BINS)
 	TW_BIN=$(abspath $(BUILD)/tracewatch) TW_PROGS=$(abspath $(BUILD)/progs) \
 		bash tests/live/run.sh
 
-# The whole suite: unit + live, other kernels under QEMU, then unit + live again under ASan/UBSan.
-test: unit live test-kernels asan
+# The whole suite: unit + live, other kernels under QEMU, then unit + live again under ASan/UBSan,
+# then the recording reader fuzzed for FUZZ_SECONDS (60 s by default).
+test: unit live test-kernels asan fuzz
 
 # Tier 2 (eprobes) can't run on this kernel: boot Debian's 6.1 and 6.12 kernels under QEMU.
 test-kernels: $(BUILD)/tracewatch
