@@ -24,7 +24,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all test unit live asan valgrind bench install clean deps format format-check test-kernels \
-	fuzz golden
+	fuzz
 
 SRCS      := $(wildcard src/*.c)
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
