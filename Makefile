@@ -92,11 +92,14 @@ $(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_OBJS)
 	$(Q)$(FUZZ_CC) $(CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
 
 # Unit tests: cmocka, no kernel, no root. Every binary must pass; then the fuzz regression
-# inputs and the golden recordings replay through the real binary.
+# inputs (also through the harness when it is built and up to date) and the golden recordings
+# replay through the real binary.
 unit: $(UNIT_BINS) $(BUILD)/tracewatch
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; \
 	echo "== fuzz regressions"; \
-	TW_BIN=$(abspath $(BUILD)/tracewatch) TW_FUZZ=$(abspath $(BUILD)/fuzz/fuzz_report) \
+	fz=; if $(MAKE) -s -q $(BUILD)/fuzz/fuzz_report 2>/dev/null; then \
+		fz=$(abspath $(BUILD)/fuzz/fuzz_report); fi; \
+	TW_BIN=$(abspath $(BUILD)/tracewatch) TW_FUZZ=$$fz \
 		bash tests/fuzz/regressions.sh || fail=1; \
 	echo "== golden recordings"; \
 	TW_BIN=$(abspath $(BUILD)/tracewatch) bash tests/golden/run.sh || fail=1; \

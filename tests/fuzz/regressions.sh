@@ -13,6 +13,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 failed=0
+if [ -n "$fuzz" ] && [ -x "$fuzz" ]; then
+	echo "through tracewatch report and the fuzz harness"
+else
+	echo "through tracewatch report (the fuzz harness is not built or not up to date)"
+fi
 
 for f in "$here"/regressions/*; do
 	[ -f "$f" ] || continue
