@@ -562,6 +562,9 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	int tgid, ppid;
 	int ret;
 
+	/* Only a damaged recording says a task made itself (task_add() would free the creator). */
+	if (ev->newtask.pid == ev->tid)
+		return 0;
 	check_tentative(m, ev->ts, 0, ev->newtask.pid);
 	/* The new task may reuse the pid of a task whose exec probe is still in doubt. */
 	for (p = m->head; p; p = p->next)

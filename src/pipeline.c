@@ -52,6 +52,10 @@
 #define FAN_QUEUE(p) ((p)->nr_cpus)
 #define TASKEND_QUEUE(p) ((p)->nr_cpus + 1)
 #define NR_QUEUES(p) ((p)->nr_cpus + 2)
+/* A replayed event format: most fields, longest field declaration, largest number in it. */
+#define MAX_FORMAT_FIELDS 256
+#define MAX_FORMAT_DECL 256
+#define MAX_FORMAT_NUMBER 65535
 
 /* A realpath answer the recording holds for the model's next question. */
 struct answer {
@@ -1116,8 +1120,152 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 	return 0;
 }
 
+/* Skip "@word" then a decimal number up to MAX_FORMAT_NUMBER, then @end. NULL if not there. */
+static const char *format_number(const char *s, const char *word, char end)
+{
+	unsigned long v = 0;
+	const char *d;
+
+	if (strncmp(s, word, strlen(word)))
+		return NULL;
+	s += strlen(word);
+	for (d = s; *d >= '0' && *d <= '9' && d - s < 6; d++)
+		v = v * 10 + (unsigned long)(*d - '0');
+	if (d == s || v > MAX_FORMAT_NUMBER || *d != end)
+		return NULL;
+	return d + 1;
+}
+
+static bool is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/*
+ * A field line as the kernel writes it: "\tfield:DECL;\toffset:N;\tsize:N;\tsigned:N;", DECL
+ * being words and stars separated by single spaces, a type then a name: "unsigned long x",
+ * "const char *const * argv", an array "char comm[16]" or "u64 path[]" (on the name), a
+ * string "__data_loc char[] path" ("[]" on the type, only there).
+ */
+static bool format_field_ok(const char *line)
+{
+	const char *s = line + strlen("\tfield:");
+	const char *decl = s;
+	unsigned int idents = 0, bracket_at = 0;
+	bool last_ident = false, bracket_empty = false, dynamic;
+
+	dynamic = !strncmp(s, "__data_loc ", strlen("__data_loc ")) ||
+		  !strncmp(s, "__rel_loc ", strlen("__rel_loc "));
+	for (;;) {
+		if (*s == '*') {
+			s++;
+			last_ident = false;
+		} else if (is_ident_char(*s)) {
+			while (is_ident_char(*s))
+				s++;
+			idents++;
+			last_ident = true;
+			if (*s == '[') {
+				if (bracket_at)
+					return false;
+				bracket_at = idents;
+				bracket_empty = s[1] == ']';
+				while (s[1] >= '0' && s[1] <= '9')
+					s++;
+				if (s[1] != ']')
+					return false;
+				s += 2;
+				if (is_ident_char(*s))
+					return false;
+			}
+		} else if (*s == ' ' && s > decl && s[-1] != ' ' && s[1] != ';') {
+			s++;
+		} else if (*s == ';') {
+			break;
+		} else {
+			return false;
+		}
+	}
+	if (idents < 2 || !last_ident || s - decl > MAX_FORMAT_DECL)
+		return false;
+	/* "u64 p[]": uprobe fetches of a fixed number of words give no count, only the size. */
+	if (dynamic ? !bracket_empty || bracket_at != idents - 1 : bracket_at && bracket_at != idents)
+		return false;
+	s = format_number(s + 1, "\toffset:", ';');
+	if (s)
+		s = format_number(s, "\tsize:", ';');
+	if (s)
+		s = format_number(s, "\tsigned:", ';');
+	return s && !*s;
+}
+
+/*
+ * The part of a recorded event format tracewatch uses, checked line by line against the
+ * kernel's layout (name, ID, fields), into @out with an empty print format. libtraceevent's
+ * parser is not robust against hostile text (it leaks on some errors, and its print-format
+ * expression parser is large), and the decoder reads fields only, so only text of the exact
+ * shape the kernel writes reaches it. Returns 0, -EBADMSG or -ENOMEM.
+ */
+static int format_canonical(const unsigned char *fmt, uint32_t n, struct tw_buf *out)
+{
+	enum { NAME, ID, FORMAT, FIELDS } want = NAME;
+	const char *s = (const char *)fmt, *end = s + n;
+	unsigned int fields = 0;
+	char line[MAX_FORMAT_DECL + 64];
+	int ret = 0;
+
+	while (s < end && !ret) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = (size_t)((nl ? nl : end) - s);
+		const char *v;
+
+		/* The print format ends what is used: its text is not read. */
+		if (want == FIELDS && len >= strlen("print fmt:") &&
+		    !memcmp(s, "print fmt:", strlen("print fmt:")))
+			return fields ? tw_buf_puts(out, "print fmt: \"\"\n") : -EBADMSG;
+		if (len >= sizeof(line) || memchr(s, 0, len))
+			return -EBADMSG;
+		memcpy(line, s, len);
+		line[len] = 0;
+		s += len + 1;
+		switch (want) {
+		case NAME:
+			v = line + strlen("name: ");
+			if (strncmp(line, "name: ", strlen("name: ")) || !*v)
+				return -EBADMSG;
+			for (; *v; v++)
+				if (!is_ident_char(*v))
+					return -EBADMSG;
+			break;
+		case ID:
+			if (!format_number(line, "ID: ", 0))
+				return -EBADMSG;
+			break;
+		case FORMAT:
+			if (strcmp(line, "format:"))
+				return -EBADMSG;
+			break;
+		case FIELDS:
+			if (!*line)
+				break;
+			if (strncmp(line, "\tfield:", strlen("\tfield:")) || !format_field_ok(line) ||
+			    ++fields > MAX_FORMAT_FIELDS)
+				return -EBADMSG;
+			break;
+		}
+		if (want != FIELDS)
+			want++;
+		ret = tw_buf_puts(out, line);
+		if (!ret)
+			ret = tw_buf_putc(out, '\n');
+	}
+	return ret ? ret : -EBADMSG;	/* no print fmt line: cut short */
+}
+
 static int replay_format(struct tw_pipeline *p, const struct tw_rec_block *b)
 {
+	struct tw_buf canon = { 0 };
 	const unsigned char *fmt;
 	char *system = NULL;
 	struct tw_rec_cursor c;
@@ -1143,12 +1291,16 @@ static int replay_format(struct tw_pipeline *p, const struct tw_rec_block *b)
 		return fail(p, -EBADMSG, "offset %llu: format block: damaged",
 			    (unsigned long long)b->offset);
 	}
-	if (tep_parse_event(p->tep, (const char *)fmt, n, system)) {
-		free(system);
-		return fail(p, -EBADMSG, "offset %llu: format block: the event format does not "
-					 "parse", (unsigned long long)b->offset);
-	}
+	ret = format_canonical(fmt, n, &canon);
+	if (!ret && tep_parse_event(p->tep, canon.data, canon.len, system))
+		ret = -EBADMSG;
 	free(system);
+	tw_buf_release(&canon);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		return fail(p, -EBADMSG, "offset %llu: format block: not an event format as the "
+					 "kernel writes it", (unsigned long long)b->offset);
 	return 0;
 }
 

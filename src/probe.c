@@ -220,6 +220,7 @@ void tw_probe_release(struct tw_probe *p)
 	free(p->cwd);
 	free(p->exe);
 	free(p->argv);
+	free(p->cgroup);
 	memset(p, 0, sizeof(*p));
 	p->uid = -1;
 }
