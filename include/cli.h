@@ -15,6 +15,7 @@ enum tw_cli_cmd {
 	TW_CLI_LIVE,
 	TW_CLI_RECORD,
 	TW_CLI_REPORT,
+	TW_CLI_RUN,
 	TW_CLI_NR,
 };
 
@@ -35,6 +36,14 @@ struct tw_live_opts {
 	const char *ready_file;		/* written once tracing has started */
 	bool no_fanotify;		/* no FAN_OPEN_EXEC listener */
 	bool no_taskstats;		/* no taskstats listener */
+	/* run: */
+	char **command;			/* CMD and its arguments (NULL-terminated) */
+	const char *user;		/* --user: run CMD as this user */
+	const char *tree;		/* --tree FILE; NULL: stderr */
+	bool no_tree;
+	const char *timeline;		/* --timeline FILE */
+	bool summary;
+	bool no_wait;			/* end when CMD ends, not when its whole tree has */
 };
 
 /*

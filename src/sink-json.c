@@ -100,7 +100,8 @@ static int json_format(struct tw_sink *s, const struct tw_record *rec)
 		return -ENOMEM;
 	for (c = 0; c < TW_COL_NR; c++) {
 		/* lost and cpu describe lost records only: absent elsewhere, not null. */
-		if (tw_columns[c].lost_only && rec->type != TW_REC_LOST)
+		if ((tw_columns[c].lost_only && rec->type != TW_REC_LOST) ||
+		    (tw_columns[c].exit_only && rec->type != TW_REC_EXIT))
 			continue;
 		ret = add(obj, tw_columns[c].name, column_value(s, rec, c));
 		if (ret)

@@ -42,6 +42,11 @@ const struct tw_column_info tw_columns[TW_COL_NR] = {
 	[TW_COL_ERROR] = { "error", TW_KIND_STRING, false },
 	[TW_COL_LOST] = { "lost", TW_KIND_NUMBER, true },
 	[TW_COL_CPU] = { "cpu", TW_KIND_NUMBER, true },
+	[TW_COL_EXIT_CODE] = { "exit_code", TW_KIND_NUMBER, false, true },
+	[TW_COL_SIGNAL] = { "signal", TW_KIND_STRING, false, true },
+	[TW_COL_START_NS] = { "start_ns", TW_KIND_NUMBER, false, true },
+	[TW_COL_DURATION_NS] = { "duration_ns", TW_KIND_NUMBER, false, true },
+	[TW_COL_START_SOURCE] = { "start_source", TW_KIND_STRING, false, true },
 };
 
 /**
@@ -103,6 +108,10 @@ const char *tw_sink_column_string(const struct tw_record *rec, enum tw_column co
 		return rec->argv_source;
 	case TW_COL_ERROR:
 		return rec->error;
+	case TW_COL_SIGNAL:
+		return rec->type == TW_REC_EXIT ? tw_record_signal_name(rec->exit_signal) : NULL;
+	case TW_COL_START_SOURCE:
+		return rec->type == TW_REC_EXIT && rec->start_ns ? rec->start_source : NULL;
 	default:
 		return NULL;
 	}
@@ -141,7 +150,8 @@ static size_t fmt_i64(char *buf, int64_t v)
  *
  * Applies the output contract's "unknown" values in one place: ppid 0, uid < 0,
  * cgroup_id 0, and on lost records lost 0 (amount unknown) and cpu < 0 are unknown; lost and
- * cpu are unknown on every other record type. ts_ns, pid and tid are always known.
+ * cpu are unknown on every other record type; so are exit_code (< 0), start_ns (0) and
+ * duration_ns on records other than exits. ts_ns, pid and tid are always known.
  *
  * Return: the length of the text, or 0 (with @buf empty) when the value is unknown or @col
  * is not a number column.
@@ -150,6 +160,7 @@ size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
 			     char buf[TW_SINK_NUM_SIZE])
 {
 	bool lost = rec->type == TW_REC_LOST;
+	bool exit = rec->type == TW_REC_EXIT;
 
 	buf[0] = '\0';
 	switch (col) {
@@ -169,6 +180,13 @@ size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
 		return lost && rec->lost ? fmt_u64(buf, rec->lost, false) : 0;
 	case TW_COL_CPU:
 		return lost && rec->cpu >= 0 ? fmt_i64(buf, rec->cpu) : 0;
+	case TW_COL_EXIT_CODE:
+		return exit && rec->exit_code >= 0 ? fmt_i64(buf, rec->exit_code) : 0;
+	case TW_COL_START_NS:
+		return exit && rec->start_ns ? fmt_u64(buf, rec->start_ns, false) : 0;
+	case TW_COL_DURATION_NS:
+		return exit && rec->start_ns && rec->ts_ns >= rec->start_ns ?
+			       fmt_u64(buf, rec->ts_ns - rec->start_ns, false) : 0;
 	default:
 		return 0;
 	}
