@@ -8,9 +8,10 @@
  * A process stays under the parent that forked it, also after it was orphaned (tracewatch
  * is the subreaper of the tree). Its label is its last successful exec; a process that never
  * exec'd is shown as a fork of its parent's program. Failed exec attempts are kept with their
- * errno, except the misses of a PATH search: an attempt that failed with ENOENT, ENOTDIR or
- * EACCES and was followed, in the same process, by a successful exec of a program of the same
- * name (the records keep every attempt; the tree and summary count the hidden ones).
+ * errno, except the misses of a PATH search: the attempts the pipeline folded into the next
+ * exec (its failed_attempts), and, when every attempt comes as a record, one that failed with
+ * ENOENT, ENOTDIR or EACCES and was followed, in the same process, by a successful exec of a
+ * program of the same name. The summary counts the ones left out.
  */
 #ifndef TW_RUNTREE_H
 #define TW_RUNTREE_H
@@ -32,7 +33,7 @@ struct tw_runtree_counts {
 	unsigned int processes;
 	unsigned int execs;		/* successful exec records */
 	unsigned int failed_execs;	/* shown (PATH search misses not counted) */
-	unsigned int path_misses;	/* hidden PATH search misses */
+	unsigned int path_misses;	/* PATH search misses left out (folded or hidden) */
 	unsigned int nonzero_exits;
 	unsigned int killed;
 	unsigned int running;		/* no exit seen by the end */

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "exitcode.h"
 #include "frontend.h"
 #include "pipeline.h"
 #include "runtree.h"
@@ -257,15 +258,15 @@ int cmd_run(int argc, char **argv)
 
 	ret = tw_cli_parse(TW_CLI_RUN, argc, argv, &o);
 	if (ret)
-		return ret > 0 ? 0 : 2;
-	ret = 1;
+		return tw_cli_exit_code(ret);
+	ret = TW_EXIT_ERROR;
 	if (geteuid() != 0) {
 		tw_err(EPERM, "run traces through tracefs and needs root: run with sudo (use "
 			      "--user USER to run the command as someone else)");
 		return 1;
 	}
 	if (o.user && lookup_user(o.user, &u))
-		return 2;
+		return TW_EXIT_USAGE;
 	if ((o.output && open_file(&fe.out, o.output, "output")) ||
 	    (o.tree && !(tree_f = open_doc(o.tree, "tree"))) ||
 	    (o.timeline && !(timeline_f = open_doc(o.timeline, "timeline"))))

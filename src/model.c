@@ -34,7 +34,7 @@ struct cwd_value {
 	uint64_t t_read;
 	int probe_tid;
 	bool listed;		/* in the model's tentative list */
-	const char *source;	/* how it was learned: "uprobe", "proc", "snapshot" */
+	enum tw_prov source;	/* how it was learned: uprobe, proc, snapshot, ... */
 };
 
 /* A cgroup as last seen; shared by the tasks in it. A re-created cgroup gets a new id and so a new ref. */
@@ -207,7 +207,7 @@ static int track_tentative(struct tw_model *m, struct cwd_value *v)
 
 /* A value read from /proc during [t_start, t_read] by task @tid. Takes @path, even on failure. */
 static struct cwd_value *cwd_new(struct tw_model *m, char *path, uint64_t t_start,
-				 uint64_t t_read, int tid, const char *source)
+				 uint64_t t_read, int tid, enum tw_prov source)
 {
 	struct cwd_value *v = tw_calloc(1, sizeof(*v));
 
@@ -435,7 +435,7 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 {
 	struct tw_record *rec = p->rec;
 	const char *cwd = NULL;
-	const char *cwd_source = NULL;
+	enum tw_prov cwd_source = TW_PROV_NONE;
 	const char *fn = rec->filename;
 
 	if (p->probe_proc_ok) {
@@ -448,13 +448,15 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 		rec->argv = steal(&p->uexec->argv);
 		rec->argv_len = p->uexec->argv_len;
 		if (p->uexec->eprobe)
-			rec->argv_source = p->uexec->argv_truncated ? "eprobe-truncated" : "eprobe";
+			rec->argv_source = p->uexec->argv_truncated ? TW_PROV_EPROBE_TRUNCATED :
+								      TW_PROV_EPROBE;
 		else
-			rec->argv_source = p->uexec->argv_truncated ? "uprobe-truncated" : "uprobe";
+			rec->argv_source = p->uexec->argv_truncated ? TW_PROV_UPROBE_TRUNCATED :
+								      TW_PROV_UPROBE;
 	} else if (p->probe_proc_ok && p->probe.argv) {
 		rec->argv = steal(&p->probe.argv);
 		rec->argv_len = p->probe.argv_len;
-		rec->argv_source = "proc";
+		rec->argv_source = TW_PROV_PROC;
 	}
 	rec->ppid = p->model_ppid;
 	if (!rec->ppid && p->probe_proc_ok)
@@ -464,12 +466,12 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 
 	if (cwd_still_valid(p->model_cwd)) {
 		cwd = p->model_cwd->path;
-		cwd_source = "cwd";
+		cwd_source = TW_PROV_CWD;
 		rec->cwd_source = p->model_cwd->source;
 	} else if (p->probe_cwd_ok && p->probe.cwd) {
 		cwd = p->probe.cwd;
-		cwd_source = "proc-cwd";
-		rec->cwd_source = "proc-exec";
+		cwd_source = TW_PROV_PROC_CWD;
+		rec->cwd_source = TW_PROV_PROC_EXEC;
 	}
 	if (cwd) {
 		rec->cwd = tw_strdup(cwd);
@@ -477,20 +479,20 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 			return -ENOMEM;
 	}
 
-	rec->path_source = "unresolved";
+	rec->path_source = TW_PROV_UNRESOLVED;
 	if (!strncmp(fn, "/dev/fd/", 8)) {
 		/* fexecve / execveat(dirfd): the fd is gone; only the kernel's exe link knows. */
 		if (rec->exe) {
 			rec->path = tw_strdup(rec->exe);
 			if (!rec->path)
 				return -ENOMEM;
-			rec->path_source = "proc-exe";
+			rec->path_source = TW_PROV_PROC_EXE;
 		}
 	} else if (fn[0] == '/') {
 		rec->path = tw_strdup(fn);
 		if (!rec->path)
 			return -ENOMEM;
-		rec->path_source = "absolute";
+		rec->path_source = TW_PROV_ABSOLUTE;
 	} else if (cwd) {
 		rec->path = tw_path_join(cwd, fn, m->opts.realpath_fn, m->opts.realpath_ctx);
 		if (!rec->path && errno == ENOMEM)
@@ -812,7 +814,7 @@ static bool syscall_string_exact(const char *s)
 }
 
 static struct cwd_value *cwd_from_string(struct tw_model *m, struct cwd_value *base,
-					 const char *path, const char *source)
+					 const char *path, enum tw_prov source)
 {
 	struct tw_buf joined = { 0 };
 	struct cwd_value *v;
@@ -877,9 +879,10 @@ static int apply_chdir(struct tw_model *m, struct tw_event *ev)
 		s_path = u_path = NULL;
 	}
 	if (s_path && !others_inflight && syscall_string_exact(s_path))
-		v = cwd_from_string(m, t->fs->cwd, s_path, "syscall");
+		v = cwd_from_string(m, t->fs->cwd, s_path, TW_PROV_SYSCALL);
 	if (!v && u_path && !others_inflight)
-		v = cwd_from_string(m, t->fs->cwd, u_path, t->u_chdir_eprobe ? "eprobe" : "uprobe");
+		v = cwd_from_string(m, t->fs->cwd, u_path,
+				    t->u_chdir_eprobe ? TW_PROV_EPROBE : TW_PROV_UPROBE);
 	free(u_path);
 	free(s_path);
 	if (v) {
@@ -888,7 +891,7 @@ static int apply_chdir(struct tw_model *m, struct tw_event *ev)
 		if (u_set)
 			m->st.string_fallbacks++;
 		v = cwd_new(m, steal(&ev->probe.cwd), ev->probe.t_start, ev->probe.t_read, ev->tid,
-			    "proc");
+			    TW_PROV_PROC);
 		if (!v)
 			return -ENOMEM;
 		if (others_inflight || !ev->probe.t_read)
@@ -1158,20 +1161,20 @@ static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
 		if (!u->argv_fault) {
 			rec->argv = steal(&u->argv);
 			rec->argv_len = u->argv_len;
-			rec->argv_source = u->eprobe ? "eprobe" : "uprobe";
+			rec->argv_source = u->eprobe ? TW_PROV_EPROBE : TW_PROV_UPROBE;
 		}
 		if (rec->filename && rec->filename[0] == '/') {
 			rec->path = tw_strdup(rec->filename);
-			rec->path_source = "absolute";
+			rec->path_source = TW_PROV_ABSOLUTE;
 		} else if (rec->filename && t && cwd_usable(m, t->fs->cwd)) {
 			rec->path = tw_path_join(t->fs->cwd->path, rec->filename, m->opts.realpath_fn,
 						 m->opts.realpath_ctx);
-			rec->path_source = "cwd";
+			rec->path_source = TW_PROV_CWD;
 			rec->cwd = tw_strdup(t->fs->cwd->path);
 			rec->cwd_source = t->fs->cwd->source;
 		}
 		if (!rec->path)
-			rec->path_source = "unresolved";
+			rec->path_source = TW_PROV_UNRESOLVED;
 		uexec_free(u);
 	}
 	if (t && fill_cgroup(rec, t->cg)) {
@@ -1280,7 +1283,7 @@ int tw_model_seed(struct tw_model *m, const struct tw_proc_task *pt)
 
 			if (!path)
 				return -ENOMEM;
-			v = cwd_new(m, path, pt->t_start, pt->t_read, pt->tid, "snapshot");
+			v = cwd_new(m, path, pt->t_start, pt->t_read, pt->tid, TW_PROV_SNAPSHOT);
 			if (!v)
 				return -ENOMEM;
 		}

@@ -40,6 +40,8 @@
 #define CLONE_INTO_CGROUP_FLAG 0x200000000ull
 /* Buffers read from a side source per wake-up, so that none starves the ring buffers. */
 #define MAX_SIDE_READS 64
+/* Failed exec attempts held for folding into their process's next exec; the oldest go out. */
+#define MAX_HELD_FAILURES 1024
 /* Mount namespaces whose filesystems were given to fanotify. */
 #define MAX_MARKED_NS 256
 
@@ -103,6 +105,10 @@ struct tw_pipeline {
 	struct tw_sink *sink;
 	struct tw_rec_writer *rec;
 	uint8_t recorded_format[65536 / 8];
+
+	/* Failed exec attempts waiting for their process's next exec or end (oldest first). */
+	struct tw_record *held_fail, **held_fail_tail;
+	int nr_held_fail;
 
 	uint64_t last_released;
 	uint64_t late;
@@ -249,12 +255,14 @@ static int record_event(struct tw_pipeline *p, int cpu, uint64_t ts, const void 
 
 /* ---- the stages every input goes through ---- */
 
-static int emit_record(struct tw_record *rec, void *ctx)
+/* The last stage: the event set, the filters, the sink. Takes @rec. */
+static int deliver(struct tw_pipeline *p, struct tw_record *rec)
 {
-	struct tw_pipeline *p = ctx;
+	bool extra = rec->type == TW_REC_FORK || rec->type == TW_REC_EXIT ||
+		     rec->type == TW_REC_CHDIR;
 	int ret = 0;
 
-	if (!tw_filter_match(&p->opts.filter, rec)) {
+	if ((extra && !p->opts.all_events) || !tw_filter_match(&p->opts.filter, rec)) {
 		tw_record_free(rec);
 		return 0;
 	}
@@ -288,6 +296,93 @@ static int emit_record(struct tw_record *rec, void *ctx)
 	}
 	tw_record_free(rec);
 	return ret;
+}
+
+/*
+ * Let the held failed attempts of process @pid out (all of them when @pid is 0), or with
+ * @fold count and drop them. Returns the count, or the first sink error.
+ */
+static int release_failures(struct tw_pipeline *p, int pid, bool fold)
+{
+	struct tw_record **pp = &p->held_fail;
+	int n = 0, ret = 0;
+
+	while (*pp) {
+		struct tw_record *r = *pp;
+
+		if (pid && r->pid != pid) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		p->nr_held_fail--;
+		r->next = NULL;
+		n++;
+		if (fold)
+			tw_record_free(r);
+		else if (!ret)
+			ret = deliver(p, r);
+		else
+			tw_record_free(r);
+	}
+	p->held_fail_tail = pp;
+	while (*p->held_fail_tail)
+		p->held_fail_tail = &(*p->held_fail_tail)->next;
+	return ret ? ret : n;
+}
+
+/*
+ * Records from the model, in time order. A failed exec attempt waits for what its process
+ * does next: an exec folds it into that exec's record (failed_attempts: a PATH search is
+ * one exec, not five records), the process's end or lost events let it out as it is.
+ */
+static int emit_record(struct tw_record *rec, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	int ret;
+
+	if (p->opts.show_failed)
+		return deliver(p, rec);
+	switch (rec->type) {
+	case TW_REC_EXEC_FAILED:
+		if (p->nr_held_fail >= MAX_HELD_FAILURES) {
+			struct tw_record *old = p->held_fail;
+
+			p->held_fail = old->next;
+			if (!p->held_fail)
+				p->held_fail_tail = &p->held_fail;
+			p->nr_held_fail--;
+			old->next = NULL;
+			ret = deliver(p, old);
+			if (ret) {
+				tw_record_free(rec);
+				return ret;
+			}
+		}
+		rec->next = NULL;
+		*p->held_fail_tail = rec;
+		p->held_fail_tail = &rec->next;
+		p->nr_held_fail++;
+		return 0;
+	case TW_REC_EXEC:
+		ret = release_failures(p, rec->pid, true);
+		rec->failed_attempts = ret;
+		break;
+	case TW_REC_EXIT:
+		ret = release_failures(p, rec->pid, false);
+		break;
+	case TW_REC_LOST:
+		ret = release_failures(p, 0, false);
+		break;
+	default:
+		ret = 0;
+		break;
+	}
+	if (ret < 0) {
+		tw_record_free(rec);
+		return ret;
+	}
+	return deliver(p, rec);
 }
 
 static int push_event(struct tw_pipeline *p, struct tw_event *ev)
@@ -421,9 +516,14 @@ static int release_events(struct tw_pipeline *p, bool all)
 		if (ret)
 			return ret;
 	}
-	if (all)
-		return tw_model_flush(p->model);
-	return tw_model_advance(p->model, tw_reorder_watermark(p->ro));
+	if (!all)
+		return tw_model_advance(p->model, tw_reorder_watermark(p->ro));
+	ret = tw_model_flush(p->model);
+	if (!ret) {
+		ret = release_failures(p, 0, false);
+		ret = ret < 0 ? ret : 0;
+	}
+	return ret;
 }
 
 static int release(struct tw_pipeline *p, bool all)
@@ -486,16 +586,11 @@ static char *realpath_replay(const char *dir, void *ctx)
  */
 static int mark_namespace(struct tw_pipeline *p, int pid)
 {
-	char path[64], *link;
 	uint64_t ns;
 	int i, ret;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
-	link = tw_readlink(path);
-	if (!link)
+	if (tw_probe_mnt_ns(pid, &ns))
 		return 0;	/* gone already */
-	ns = strtoull(strchrnul(link, '[') + 1, NULL, 10);
-	free(link);
 	for (i = 0; i < p->nr_marked_ns; i++)
 		if (p->marked_ns[i] == ns)
 			return 0;
@@ -1160,15 +1255,17 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 					 "tracewatch needs (see above)",
 			    (unsigned long long)b->offset);
 	p->ro = tw_reorder_new(NR_QUEUES(p));
-	mo.all_events = p->opts.all_events;
-	mo.task_ends = p->tree_task_ends;
+	mo.all_events = true;	/* exit records end held failures; deliver() filters */
+	/* Exit records wait for their task end only when someone reads them. */
+	mo.task_ends = p->tree_task_ends && p->opts.all_events;
 	mo.realpath_fn = realpath_replay;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
 	mo.emit_ctx = p;
 	p->model = tw_model_new(&mo);
 	if (p->opts.out)
-		p->sink = tw_sink_new(p->opts.format, p->opts.out, p->realtime_offset);
+		p->sink = tw_sink_new_opts(p->opts.format, p->opts.out, p->realtime_offset,
+					   &p->opts.sink);
 	if (!p->ro || !p->model || (p->opts.out && !p->sink))
 		return -ENOMEM;
 	return 0;
@@ -1570,6 +1667,7 @@ static struct tw_pipeline *pipeline_alloc(const struct tw_pipeline_opts *opts)
 		return NULL;
 	p->opts = *opts;
 	p->answers_tail = &p->answers;
+	p->held_fail_tail = &p->held_fail;
 	if (opts->tree_pid > 0 && tree_add(p, opts->tree_pid)) {
 		free(p);
 		return NULL;
@@ -1605,8 +1703,9 @@ static int open_live(struct tw_pipeline *p)
 	p->dec = tw_decoder_new(tw_source_tep(p->src), tw_source_uprobe_group(p->src));
 	p->ro = tw_reorder_new(NR_QUEUES(p));
 	p->tree_task_ends = p->ts != NULL;
-	mo.all_events = p->opts.all_events;
-	mo.task_ends = p->tree_task_ends;
+	mo.all_events = true;	/* exit records end held failures; deliver() filters */
+	/* Exit records wait for their task end only when someone reads them. */
+	mo.task_ends = p->tree_task_ends && p->opts.all_events;
 	mo.realpath_fn = realpath_live;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -1615,9 +1714,10 @@ static int open_live(struct tw_pipeline *p)
 	if (!p->dec || !p->ro || !p->model)
 		return p->dec ? tw_err(ENOMEM, "out of memory") : -EIO;
 	if (p->opts.out) {
-		p->sink = p->opts.out_append ?
-			tw_sink_new_append(p->opts.format, p->opts.out, p->realtime_offset) :
-			tw_sink_new(p->opts.format, p->opts.out, p->realtime_offset);
+		struct tw_sink_opts so = p->opts.sink;
+
+		so.append = p->opts.out_append;
+		p->sink = tw_sink_new_opts(p->opts.format, p->opts.out, p->realtime_offset, &so);
 		if (!p->sink)
 			return tw_err(errno ? errno : ENOMEM, "cannot start the output: %s",
 				      strerror(errno ? errno : ENOMEM));
@@ -1810,6 +1910,12 @@ int tw_pipeline_free(struct tw_pipeline *p)
 	if (p->tep)
 		tep_free(p->tep);
 	free_answers(p);
+	while (p->held_fail) {
+		struct tw_record *r = p->held_fail;
+
+		p->held_fail = r->next;
+		tw_record_free(r);
+	}
 	free(p->held);
 	free(p->raw);
 	free(p->probe_group);

@@ -293,6 +293,19 @@ int tw_probe_cgroup(int pid, const char *v2_root, char **path, uint64_t *id)
 	return ret;
 }
 
+int tw_probe_mnt_ns(int pid, uint64_t *ns)
+{
+	char path[64], *link;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	link = tw_readlink(path);
+	if (!link)
+		return -ESRCH;
+	*ns = strtoull(strchrnul(link, '[') + 1, NULL, 10);
+	free(link);
+	return 0;
+}
+
 bool tw_probe_is_tracewatch(int pid)
 {
 	char path[64], comm[32] = "";

@@ -15,6 +15,7 @@ struct tw_record *tw_record_new(enum tw_record_type type)
 	rec->type = type;
 	rec->uid = -1;
 	rec->cpu = -1;
+	rec->failed_attempts = -1;
 	rec->exit_code = -1;
 	return rec;
 }

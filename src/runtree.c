@@ -33,6 +33,7 @@ struct proc {
 	size_t argv_len;
 	char *chain;		/* basenames of earlier execs, " → "-joined; NULL none */
 	unsigned int execs;
+	unsigned int folded;	/* failed attempts the pipeline folded into its execs */
 	int exit_code;		/* -1 unknown */
 	int exit_signal;	/* 0 none */
 	struct fail *fails, **fails_tail;
@@ -204,6 +205,8 @@ static int add_exec(struct proc *p, const struct tw_record *rec)
 	p->argv = argv;
 	p->argv_len = rec->argv ? rec->argv_len : 0;
 	p->execs++;
+	if (rec->failed_attempts > 0)
+		p->folded += (unsigned int)rec->failed_attempts;
 	hide_path_misses(p, proc_name(p));
 	return 0;
 }
@@ -297,6 +300,7 @@ void tw_runtree_get_counts(const struct tw_runtree *t, struct tw_runtree_counts 
 	for (p = t->all; p; p = p->all_next) {
 		c->processes++;
 		c->execs += p->execs;
+		c->path_misses += p->folded;
 		for (f = p->fails; f; f = f->next) {
 			if (f->hidden)
 				c->path_misses++;

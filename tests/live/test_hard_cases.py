@@ -797,7 +797,8 @@ def exit_paths():
         p.send_signal(how)
         rc = p.wait(timeout=30)
         err = err_of(p)
-        check(f"{name}: exit code 0", rc == 0, f"rc {rc}: {err}")
+        want = 0 if how in (signal.SIGINT, signal.SIGTERM) else 128 + how
+        check(f"{name}: exit code {want}", rc == want, f"rc {rc}: {err}")
         check(f"{name}: stats line", "tracewatch: stats:" in err, err)
         check(f"{name}: no instance left", not instances(p.pid), f"{instances(p.pid)}")
         check(f"{name}: no probe left", not probes(p.pid), f"{probes(p.pid)}")
