@@ -34,6 +34,16 @@ static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t child_changed;
 
 /*
+ * What CMD inherits: the signals ignored when tracewatch started (a shell's background job
+ * runs with SIGINT ignored, nohup with SIGHUP ignored) and the signal mask, as if tracewatch
+ * were not there.
+ */
+struct inherited {
+	bool ignored[NSIG];
+	sigset_t mask;
+};
+
+/*
  * A signal for CMD. The terminal sends Ctrl-C (SIGINT), Ctrl-\ and its hang-up to the whole
  * foreground process group, CMD included (si_code SI_KERNEL): passing it on would double
  * it. One sent by a process (kill(1), a supervisor: si_code <= 0) reached only us.
@@ -51,11 +61,15 @@ static void on_child(int sig)
 	child_changed = 1;
 }
 
-static void install_handlers(void)
+static void install_handlers(struct inherited *in)
 {
 	struct sigaction sa = { 0 };
 	size_t i;
+	int sig;
 
+	for (sig = 1; sig < NSIG; sig++)
+		in->ignored[sig] = sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+	sigprocmask(SIG_SETMASK, NULL, &in->mask);
 	tw_frontend_signals(false);
 	sa.sa_sigaction = on_forward;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
@@ -120,23 +134,23 @@ static const char *const child_steps[] = {
 };
 
 /*
- * The child: default signal dispositions back, wait for the go (tracing runs), become the
- * user, exec. Never returns.
+ * The child: the signal dispositions and mask tracewatch was started with, wait for the go
+ * (tracing runs), become the user, exec. Never returns.
  */
 static void __attribute__((noreturn)) run_child(int go, int err, char **command,
-						const struct run_user *u)
+						const struct run_user *u, const struct inherited *in)
 {
 	struct sigaction sa = { 0 };
-	sigset_t none;
 	char c;
 	int sig;
 
-	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
-	for (sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);	/* SIG_IGN (SIGPIPE, SIGTTOU) survives exec */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (sig = 1; sig < NSIG; sig++) {
+		/* Our SIG_IGN (SIGPIPE, SIGTTOU) would survive the exec: give back the original. */
+		sa.sa_handler = in->ignored[sig] ? SIG_IGN : SIG_DFL;
+		sigaction(sig, &sa, NULL);
+	}
+	sigprocmask(SIG_SETMASK, &in->mask, NULL);
 	if (read(go, &c, 1) != 1)
 		_exit(EXIT_ABORTED);
 	close(go);
@@ -249,6 +263,7 @@ int cmd_run(int argc, char **argv)
 	struct tw_pipeline_opts po = { 0 };
 	struct tw_frontend fe = { 0 };
 	struct run_user u = { 0 };
+	struct inherited in;
 	FILE *tree_f = NULL, *timeline_f = NULL;
 	struct tw_pipeline *p = NULL;
 	int go[2] = { -1, -1 }, err[2] = { -1, -1 };
@@ -271,7 +286,7 @@ int cmd_run(int argc, char **argv)
 	    (o.tree && !(tree_f = open_doc(o.tree, "tree"))) ||
 	    (o.timeline && !(timeline_f = open_doc(o.timeline, "timeline"))))
 		goto out_close;
-	install_handlers();
+	install_handlers(&in);
 	/* Orphans of the tree come to us, not to init: they stay traced and waited for. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) {
 		tw_err(errno, "cannot become the subreaper of the command's tree: %s",
@@ -291,7 +306,7 @@ int cmd_run(int argc, char **argv)
 	if (rs.child == 0) {
 		close(go[1]);
 		close(err[0]);
-		run_child(go[0], err[1], o.command, &u);
+		run_child(go[0], err[1], o.command, &u, &in);
 	}
 	child_pid = rs.child;
 	close(go[0]);

@@ -1357,7 +1357,7 @@ int tw_model_apply(struct tw_model *m, struct tw_event *ev)
 		ret = apply_ns_exit(m, ev);
 		break;
 	case TW_EV_TASK_END:
-		ret = m->opts.all_events ? apply_task_end(m, ev) : 0;
+		ret = m->opts.task_ends ? apply_task_end(m, ev) : 0;
 		break;
 	default:
 		ret = 0;

@@ -654,8 +654,11 @@ def hostile_csv(B):
     rows = list(csv.reader(io.StringIO(text, newline="")))
     header, rows = rows[0], rows[1:]
     pos = [header.index(k) if k in header else -1 for k in KEYS]
-    check("12b csv: header has the contract's keys in order, then lost,cpu",
-          -1 not in pos and pos == sorted(pos) and header[-2:] == ["lost", "cpu"], f"{header}")
+    check("12b csv: header has the contract's keys in order, then lost,cpu (then appended keys)",
+          -1 not in pos and pos == sorted(pos) and "lost" in header and
+          header.index("lost") > pos[-1] and
+          header[header.index("lost"):header.index("lost") + 2] == ["lost", "cpu"],
+          f"{header}")
     # Every record is one physical line: no escaped byte may break a row or forge one.
     lines = text.count("\n")
     check("12b csv: one row per line (no row split)", len(rows) == lines - 1,

@@ -24,7 +24,7 @@ import time
 from twlive import TW, check, instances, leftovers, probes, summary
 
 U = f"twof{os.getpid()}"
-NCOLS = 24
+NCOLS = 30
 
 
 def wait_for(cond, timeout=15, what="condition"):

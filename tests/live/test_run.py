@@ -338,6 +338,18 @@ def test_signals():
           f"rc={rc} {line!r}")
 
 
+def test_inherited_signals():
+    # A signal ignored when tracewatch starts (a background job's SIGINT) stays ignored in CMD.
+    p = subprocess.run([TW, "run", "--no-tree", "--", sys.executable, "-c",
+                        "import signal; print(signal.getsignal(signal.SIGINT) == "
+                        "signal.SIG_IGN, signal.getsignal(signal.SIGTTOU) == signal.SIG_IGN)"],
+                       capture_output=True, timeout=60,
+                       preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    check("CMD inherits the dispositions tracewatch started with (SIGINT ignored, not our "
+          "SIGTTOU)",
+          p.stdout == b"True False\n", f"{p.stdout!r} {p.stderr[-300:]!r}")
+
+
 def test_no_wait_and_errors():
     p = subprocess.run([TW, "run", "--no-wait", "--", "/bin/sh", "-c",
                         "/bin/sleep 1.5 & /bin/sleep 0.3; exit 4"], capture_output=True, timeout=60)
@@ -364,6 +376,7 @@ def test_no_wait_and_errors():
 def main():
     test_tree()
     test_signals()
+    test_inherited_signals()
     test_no_wait_and_errors()
     left = leftovers()
     check("no instances or probes left behind", not left, str(left))
