@@ -91,7 +91,7 @@ doccheck: $(BUILD)/tracewatch
 
 # Live tests: the real binary against the real kernel (root). LIVE_BIN picks another build.
 LIVE_BIN ?= $(BUILD)/tracewatch
-live: $(LIVE_BIN) $(PROG_BINS)
+live: $(LIVE_BIN) $(PROG_BINS) $(TOOL_BINS)
 	TW_BIN=$(abspath $(LIVE_BIN)) TW_PROGS=$(abspath $(BUILD)/progs) \
 		bash tests/live/run.sh
 

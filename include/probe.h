@@ -85,6 +85,7 @@ struct tw_proc_task {
 	int fs_owner;
 	uint64_t t_start;	/* CLOCK_MONOTONIC before the cwd read */
 	uint64_t t_read;	/* and after it */
+	uint64_t start_ns;	/* the task's start, ns since boot (/proc stat, clock ticks); 0 unknown */
 };
 
 /*

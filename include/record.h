@@ -53,6 +53,9 @@ struct tw_record {
 	 * search); -1: not counted (other records, or every attempt shown with --failed).
 	 */
 	int failed_attempts;
+	char *exec_id;		/* this program execution's id (ident.h), NULL unknown */
+	char *parent_exec_id;	/* the id of the image that forked the process, NULL unknown */
+	char *parent_path;	/* that image's path, NULL unknown */
 	/* exit records, from the task end (taskstats); appended fields: */
 	int exit_code;		/* the N of exit(N), 0..255; -1 unknown or killed */
 	int exit_signal;	/* the signal that killed it; 0 none or unknown */

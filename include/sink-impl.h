@@ -72,6 +72,9 @@ enum tw_column {
 	TW_COL_LOST,
 	TW_COL_CPU,
 	TW_COL_FAILED_ATTEMPTS,
+	TW_COL_EXEC_ID,
+	TW_COL_PARENT_EXEC_ID,
+	TW_COL_PARENT_PATH,
 	/* appended for `run` (exit records): */
 	TW_COL_EXIT_CODE,
 	TW_COL_SIGNAL,

@@ -240,6 +240,7 @@ void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 		      "      --no-taskstats, --stats SEC,\n"
 		      "      --ready-file FILE  as for 'tracewatch' (see tracewatch --help)\n"
 		      "  -h, --help             show this help\n"
+		      "  -V, --version          show the version\n"
 		      "\n"
 		      "Example:\n"
 		      "  sudo tracewatch record -o build.twrec --duration 600\n"
@@ -255,14 +256,16 @@ void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 		      "records that came before it, and the exit code is 1.\n"
 		      "\n"
 		      "Options:\n"
-		      "  -f, --format FMT       table (default on a terminal), csv or json\n"
+		      "  -f, --format FMT       table (default), csv or json\n"
 		      "  -o, --output FILE      write records to FILE instead of standard output\n"
 		      "  -e, --events SET       exec (default) or all (also fork, exit, chdir)\n"
+		      "      --wide             table: every column in full\n"
 		      "      --cgroup PREFIX, --container ID, --host-only, --containers-only,\n"
 		      "      --uid USER, --comm GLOB, --path GLOB, --exclude-uid USER,\n"
 		      "      --exclude-comm GLOB, --exclude-path GLOB, --failed\n"
 		      "                         filters, as for 'tracewatch'\n"
-		      "  -h, --help             show this help\n",
+		      "  -h, --help             show this help\n"
+		      "  -V, --version          show the version\n",
 		      f);
 	else if (cmd == TW_CLI_RUN)
 		fputs("Usage: tracewatch run [OPTIONS] -- CMD [ARGS...]\n"

@@ -19,6 +19,7 @@
 
 #include "decode.h"
 #include "fanwatch.h"
+#include "ident.h"
 #include "model.h"
 #include "pipeline.h"
 #include "probe.h"
@@ -103,6 +104,7 @@ struct tw_pipeline {
 	struct tw_reorder *ro;
 	struct tw_model *model;
 	struct tw_sink *sink;
+	struct tw_ident *ident;
 	struct tw_rec_writer *rec;
 	uint8_t recorded_format[65536 / 8];
 
@@ -187,6 +189,20 @@ static int record_format(int id, const char *system, const char *name, void *ctx
 	return record_block(p, TW_BLK_FORMAT);
 }
 
+/* The kernel's id of this boot ("" when it can't be read). */
+static void read_boot_id(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+
+	buf[0] = 0;
+	if (!f)
+		return;
+	if (!fgets(buf, (int)size, f))
+		buf[0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
 static int record_meta(struct tw_pipeline *p)
 {
 	const char *group = tw_source_uprobe_group(p->src);
@@ -196,19 +212,12 @@ static int record_meta(struct tw_pipeline *p)
 	char boot_id[64] = "";
 	struct tw_buf meta = { 0 };
 	struct utsname u;
-	FILE *f;
 	int ret;
 
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
 	gethostname(host, sizeof(host) - 1);
-	f = fopen("/proc/sys/kernel/random/boot_id", "re");
-	if (f) {
-		if (!fgets(boot_id, sizeof(boot_id), f))
-			boot_id[0] = 0;
-		boot_id[strcspn(boot_id, "\n")] = 0;
-		fclose(f);
-	}
+	read_boot_id(boot_id, sizeof(boot_id));
 	ret = tw_buf_printf(&meta,
 			    "tracewatch=%s\nkernel=%s\nhost=%s\nboot_id=%s\nnr_cpus=%d\n"
 			    "long_size=%d\nbig_endian=%d\nrealtime_offset_ns=%lld\n"
@@ -341,6 +350,12 @@ static int emit_record(struct tw_record *rec, void *ctx)
 	struct tw_pipeline *p = ctx;
 	int ret;
 
+	/* Identities follow the records in time order, before any is held back. */
+	ret = tw_ident_record(p->ident, rec);
+	if (ret) {
+		tw_record_free(rec);
+		return ret;
+	}
 	if (p->opts.show_failed)
 		return deliver(p, rec);
 	switch (rec->type) {
@@ -717,21 +732,32 @@ static void put_seed(struct tw_rec_writer *w, const struct tw_proc_task *t)
 	tw_rec_put_str(w, t->comm);
 	tw_rec_put_str(w, t->cwd);
 	tw_rec_put_str(w, t->cgroup);
+	tw_rec_put_u64(w, t->start_ns);
+}
+
+/* A task that was there at start, for the model and (processes) for the identities. */
+static int seed_model(struct tw_pipeline *p, const struct tw_proc_task *t)
+{
+	int ret = tw_model_seed(p->model, t);
+
+	if (!ret && t->tid == t->tgid)
+		ret = tw_ident_seed(p->ident, t->tgid, t->ppid, t->start_ns);
+	return ret;
 }
 
 static int seed_task(const struct tw_proc_task *t, void *ctx)
 {
 	struct tw_pipeline *p = ctx;
 
-	if (p->rec) {
-		int ret;
+	int ret;
 
+	if (p->rec) {
 		put_seed(p->rec, t);
 		ret = record_block(p, TW_BLK_SEED);
 		if (ret)
 			return ret;
 	}
-	return tw_model_seed(p->model, t);
+	return seed_model(p, t);
 }
 
 static int64_t realtime_offset(void)
@@ -1154,6 +1180,13 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 		if (!eq)
 			continue;
 		*eq++ = 0;
+		if (!strcmp(line, "boot_id")) {
+			tw_ident_free(p->ident);
+			p->ident = tw_ident_new(eq);
+			if (!p->ident)
+				ret = -ENOMEM;
+			continue;
+		}
 		if (!strcmp(line, "taskstats")) {
 			p->tree_task_ends = !strcmp(eq, "1");
 			continue;
@@ -1263,10 +1296,15 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 	mo.emit = emit_record;
 	mo.emit_ctx = p;
 	p->model = tw_model_new(&mo);
-	if (p->opts.out)
-		p->sink = tw_sink_new_opts(p->opts.format, p->opts.out, p->realtime_offset,
-					   &p->opts.sink);
-	if (!p->ro || !p->model || (p->opts.out && !p->sink))
+	if (!p->ident)
+		p->ident = tw_ident_new(NULL);	/* a recording without the boot id */
+	if (p->opts.out) {
+		struct tw_sink_opts so = p->opts.sink;
+
+		so.append = p->opts.out_append;
+		p->sink = tw_sink_new_opts(p->opts.format, p->opts.out, p->realtime_offset, &so);
+	}
+	if (!p->ro || !p->model || !p->ident || (p->opts.out && !p->sink))
 		return -ENOMEM;
 	return 0;
 }
@@ -1370,6 +1408,8 @@ static int replay_seed(struct tw_pipeline *p, const struct tw_rec_block *b)
 		ret = tw_rec_get_strdup(&c, &cwd, NULL, false);
 	if (!ret)
 		ret = tw_rec_get_strdup(&c, &cgroup, NULL, false);
+	if (!ret && tw_rec_get_u64(&c, &t.start_ns))
+		ret = -EBADMSG;
 	if (!ret) {
 		t.tid = (int)tid;
 		t.tgid = (int)tgid;
@@ -1379,7 +1419,7 @@ static int replay_seed(struct tw_pipeline *p, const struct tw_rec_block *b)
 		t.comm = comm;
 		t.cwd = cwd;
 		t.cgroup = cgroup;
-		ret = tw_model_seed(p->model, &t);
+		ret = seed_model(p, &t);
 	} else if (ret != -ENOMEM) {
 		ret = fail(p, -EBADMSG, "offset %llu: seed block: damaged",
 			   (unsigned long long)b->offset);
@@ -1713,6 +1753,14 @@ static int open_live(struct tw_pipeline *p)
 	p->model = tw_model_new(&mo);
 	if (!p->dec || !p->ro || !p->model)
 		return p->dec ? tw_err(ENOMEM, "out of memory") : -EIO;
+	{
+		char boot_id[64];
+
+		read_boot_id(boot_id, sizeof(boot_id));
+		p->ident = tw_ident_new(boot_id);
+		if (!p->ident)
+			return tw_err(ENOMEM, "out of memory");
+	}
 	if (p->opts.out) {
 		struct tw_sink_opts so = p->opts.sink;
 
@@ -1898,6 +1946,7 @@ int tw_pipeline_free(struct tw_pipeline *p)
 		return 0;
 	finish_outputs(p);
 	tw_model_free(p->model);
+	tw_ident_free(p->ident);
 	tree_free(p);
 	tw_reorder_free(p->ro);
 	tw_decoder_free(p->dec);

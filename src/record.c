@@ -31,6 +31,9 @@ void tw_record_free(struct tw_record *rec)
 	free(rec->cwd);
 	free(rec->argv);
 	free(rec->cgroup_path);
+	free(rec->exec_id);
+	free(rec->parent_exec_id);
+	free(rec->parent_path);
 	free(rec->container_id);
 	free(rec->pod_uid);
 	free(rec);

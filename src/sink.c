@@ -43,6 +43,9 @@ const struct tw_column_info tw_columns[TW_COL_NR] = {
 	[TW_COL_LOST] = { "lost", TW_KIND_NUMBER, true },
 	[TW_COL_CPU] = { "cpu", TW_KIND_NUMBER, true },
 	[TW_COL_FAILED_ATTEMPTS] = { "failed_attempts", TW_KIND_NUMBER, false },
+	[TW_COL_EXEC_ID] = { "exec_id", TW_KIND_STRING, false },
+	[TW_COL_PARENT_EXEC_ID] = { "parent_exec_id", TW_KIND_STRING, false },
+	[TW_COL_PARENT_PATH] = { "parent_path", TW_KIND_STRING, false },
 	[TW_COL_EXIT_CODE] = { "exit_code", TW_KIND_NUMBER, false, true },
 	[TW_COL_SIGNAL] = { "signal", TW_KIND_STRING, false, true },
 	[TW_COL_START_NS] = { "start_ns", TW_KIND_NUMBER, false, true },
@@ -109,6 +112,12 @@ const char *tw_sink_column_string(const struct tw_record *rec, enum tw_column co
 		return tw_prov_name(rec->argv_source);
 	case TW_COL_ERROR:
 		return rec->error;
+	case TW_COL_EXEC_ID:
+		return rec->exec_id;
+	case TW_COL_PARENT_EXEC_ID:
+		return rec->parent_exec_id;
+	case TW_COL_PARENT_PATH:
+		return rec->parent_path;
 	case TW_COL_SIGNAL:
 		return rec->type == TW_REC_EXIT ? tw_record_signal_name(rec->exit_signal) : NULL;
 	case TW_COL_START_SOURCE:

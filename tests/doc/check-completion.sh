@@ -42,12 +42,22 @@ done
 expect "csv json table" --format ""
 expect "json" -f j
 expect "all exec" --events ""
-expect "--no-probes --no-syscall-events --no-uprobes" --no-
-expect "" --duration ""
+expect "$(options_of "" | tr ' ' '\n' | grep -- '^--no-' | tr '\n' ' ' | sed 's/ $//')" --no-
+for o in --duration --stats --comm --exclude-comm; do
+	expect "" "$o" ""
+done
 d=$(mktemp -d /tmp/twcomp.XXXXXX)
 touch "$d/out.json"
-expect "$d/out.json" -o "$d/ou"
+for o in -o --record --ready-file --path --exclude-path; do
+	expect "$d/out.json" "$o" "$d/ou"
+done
+expect "$d/out.json" record -o "$d/ou"
 rm -rf "$d"
+users=$(compgen -u -- ro | sort -u | tr '\n' ' ' | sed 's/ $//')
+for o in --uid --exclude-uid; do
+	expect "$users" "$o" ro
+	expect "$users" report x.twrec "$o" ro
+done
 cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 if [ -n "$cg" ]; then
 	first=$(cd "$cg" && find . -mindepth 1 -maxdepth 1 -type d | sed 's|^\.||' | sort | head -1)

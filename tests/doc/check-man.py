@@ -11,8 +11,12 @@ Fails (exit 1) when:
 - a command listed under "Commands:" in --help has no subsection;
 - an option mentioned anywhere in the man page is defined by no --help;
 - a record field (the column table of src/sink.c), a path_source / cwd_source / argv_source
-  value (the string literals src/model.c assigns) or an exit code (include/exitcode.h) is
-  missing from the man page;
+  value (the name table tw_prov_table of src/provenance.c, each name under the keys its
+  P/C/A used_for letters give) or an exit code (include/exitcode.h) is missing from the man
+  page, or the man page lists a field or a provenance value (under a key) that the code does
+  not have;
+- README.md's path_source table lists a value that tw_prov_table has not as a path_source
+  (rows it adds or leaves out are not checked there: the man page is the full list);
 - groff or man print a warning while rendering it.
 A subsection for a command that this binary does not list yet (written ahead of its code) is
 reported as SKIP, not checked.
@@ -113,27 +117,80 @@ def man_mentioned(lines):
     return opts
 
 
+PROV_KINDS = {"P": "path_source", "C": "cwd_source", "A": "argv_source"}
+
+
+def prov_table():
+    """{name: set of path_source/cwd_source/argv_source} from src/provenance.c's tw_prov_table.
+
+    Each entry reads '[TW_PROV_X] = { "name", P | C, "meaning" }'; NULL names (no value) are
+    skipped. A used_for term other than P, C and A fails: the check must learn it first.
+    """
+    src = open(os.path.join(ROOT, "src/provenance.c")).read()
+    m = re.search(r"\btw_prov_table\s*\[[^]]*\]\s*=\s*\{(.*?)\n\};", src, re.S)
+    if not m:
+        raise RuntimeError("src/provenance.c: no 'tw_prov_table[...] = { ... };' found")
+    table, seen = {}, set()
+    for enum, name, used in re.findall(
+            r'\[(TW_PROV_\w+)\]\s*=\s*\{\s*(NULL|"[^"]*")\s*,\s*([^,]*),', m.group(1)):
+        seen.add(enum)
+        if name == "NULL":
+            continue
+        letters = [t.strip() for t in used.split("|")]
+        bad = [t for t in letters if t not in PROV_KINDS]
+        if bad:
+            raise RuntimeError(f"src/provenance.c: entry {name}: used_for {used.strip()!r} is "
+                               f"not made of P, C, A: teach {sys.argv[0]} the new key")
+        table[name.strip('"')] = {PROV_KINDS[t] for t in letters}
+    # Every value of enum tw_prov must have been read: a missed entry would go unchecked.
+    hdr = open(os.path.join(ROOT, "include/provenance.h")).read()
+    enum = re.search(r"enum tw_prov\s*\{(.*?)\};", hdr, re.S)
+    members = set(re.findall(r"^\s*(TW_PROV_\w+)\s*[,=]", enum.group(1), re.M)) if enum else set()
+    members.discard("TW_PROV_NR")
+    if not members or members != seen:
+        raise RuntimeError(f"src/provenance.c: read entries {sorted(seen)} but enum tw_prov "
+                           f"has {sorted(members)}: update prov_table() in {sys.argv[0]}")
+    return table
+
+
 def source_values():
-    """Record fields and provenance values, from the source files that define them."""
+    """Record fields, provenance values and exit codes, from the source files that define them."""
     sink = open(os.path.join(ROOT, "src/sink.c")).read()
     fields = re.findall(r'\[TW_COL_\w+\]\s*=\s*\{\s*"([a-z_]+)"', sink)
-    model = open(os.path.join(ROOT, "src/model.c")).read()
-    values = {}
-    for kind in ("path_source", "cwd_source", "argv_source"):
-        found = set()
-        # rec->x_source = "a"; rec->x_source = cond ? "a" : "b"; rec->x_source = local;
-        for rhs in re.findall(r"->" + kind + r"\s*=\s*([^;]*);", model):
-            found.update(re.findall(r'"([a-z-]+)"', rhs))
-            if re.fullmatch(r"\s*[a-z_]+\s*", rhs):
-                local = rhs.strip()
-                for lrhs in re.findall(r"(?<![>.\w])" + local + r"\s*=\s*([^;]*);", model):
-                    found.update(re.findall(r'"([a-z-]+)"', lrhs))
-        values[kind] = found
-    # cwd values also come as the source argument of cwd_new() / cwd_from_string()
-    for call in re.findall(r"\bcwd_(?:new|from_string)\((?:[^;]*?)\);", model, re.S):
-        values["cwd_source"].update(re.findall(r'"([a-z-]+)"', call))
+    table = prov_table()
+    values = {kind: {n for n, used in table.items() if kind in used}
+              for kind in PROV_KINDS.values()}
     exitcodes = re.findall(r"TW_EXIT_\w+\s*=\s*(\d+)", open(os.path.join(ROOT, "include/exitcode.h")).read())
     return fields, values, exitcodes
+
+
+def readme_path_sources():
+    """The values README.md's path_source table lists: the first cell of each row, in
+    backquotes, of the table that follows the line that mentions `path_source` and comes
+    before the next heading. None when README has no such table."""
+    try:
+        text = open(os.path.join(ROOT, "README.md")).read()
+    except OSError:
+        return None
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if "`path_source`" not in line or line.lstrip().startswith("|"):
+            continue
+        vals, in_table = set(), False
+        for l in lines[i + 1:]:
+            if l.startswith("#"):
+                break
+            if l.lstrip().startswith("|"):
+                in_table = True
+                cell = l.strip().strip("|").split("|")[0].strip()
+                m = re.fullmatch(r"`([a-z-]+)`", cell)
+                if m:
+                    vals.add(m.group(1))
+            elif in_table:
+                break
+        if in_table:
+            return vals
+    return None
 
 
 def defined_terms(lines):
@@ -205,7 +262,12 @@ def main():
     check("every option mentioned in the man page is defined by a --help", not unknown,
           f"unknown: {sorted(unknown)}")
 
-    fields, values, exitcodes = source_values()
+    try:
+        fields, values, exitcodes = source_values()
+    except (OSError, RuntimeError) as e:
+        check("the source's tables of fields, provenance values and exit codes read", False, e)
+        print(f"{results['passed']} passed, {results['failed']} failed")
+        return 1
     check("record fields found in src/sink.c", len(fields) >= 10, fields)
     have = defined_terms(secs.get(("OUTPUT", "Fields"), []))
     check("every record field has an entry under OUTPUT/Fields", set(fields) <= have,
@@ -213,12 +275,22 @@ def main():
     check("no field entry that the code does not have", have <= set(fields),
           f"extra: {sorted(have - set(fields))}")
     for kind, vals in values.items():
-        check(f"{kind} values found in src/model.c", len(vals) >= 3,
-              f"{sorted(vals)}: update source_values() in {sys.argv[0]} for the new code")
+        check(f"{kind} values found in src/provenance.c", len(vals) >= 3,
+              f"{sorted(vals)}: update prov_table() in {sys.argv[0]} for the new code")
         have = defined_terms(secs.get(("OUTPUT", f"{kind} values"), []))
-        check(f"every {kind} value has an entry", vals <= have, f"missing: {sorted(vals - have)}")
-        check(f"no {kind} entry that the code does not produce", have <= vals,
-              f"extra: {sorted(have - vals)}")
+        check(f"every {kind} value of tw_prov_table has a man page entry", vals <= have,
+              f"missing: {sorted(vals - have)}")
+        check(f"no {kind} entry in the man page that tw_prov_table does not have for it",
+              have <= vals, f"extra: {sorted(have - vals)}")
+    readme = readme_path_sources()
+    if readme is None:
+        print("SKIP README.md path_source table: README lists no path_source table")
+    else:
+        # Rows may be added (explanations, grouped values); a value the code lacks is wrong.
+        check("README.md's path_source table lists values", bool(readme), "no value found")
+        check("every value in README.md's path_source table is a path_source of tw_prov_table",
+              readme <= values["path_source"],
+              f"not path_source values in src/provenance.c: {sorted(readme - values['path_source'])}")
     have = defined_terms(secs.get(("EXIT STATUS", None), []))
     check("every exit code of include/exitcode.h under EXIT STATUS",
           exitcodes and all(e in have or f"{e}+N" in have for e in exitcodes),

@@ -15,10 +15,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-from twlive import TW, check, leftovers, summary
+from twlive import TW, check, run_cases
 
 U = f"twf{os.getpid()}"
 
@@ -152,16 +151,57 @@ def test_filters(tmp):
           b"no such user" in r.stderr, r.stderr.decode())
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="twfilt-")
-    try:
-        test_folding(tmp)
-        test_filters(tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    check("nothing left on the host", not leftovers(), leftovers())
-    return summary()
+def spawn_with_pid(argv, pid, tries=50):
+    """Run argv as process @pid (ns_last_pid = pid - 1 before the fork); None if the host
+    took that pid first every time."""
+    for _ in range(tries):
+        with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+            f.write(str(pid - 1))
+        p = subprocess.Popen(argv)
+        p.wait()
+        if p.pid == pid:
+            return p
+    return None
+
+
+def test_identity(tmp):
+    """exec_id and parent_exec_id rebuild the tree with one self-join, across pid reuse."""
+    prog = os.path.join(tmp, f"{U}id")
+    shutil.copy("/bin/true", prog)
+    first = {}
+
+    def work():
+        p = subprocess.Popen(["sh", "-c", f"{prog} one; exit 0"])
+        p.wait()
+        first["pid"] = p.pid
+        # the same pid again, another process
+        first["again"] = spawn_with_pid(["sh", "-c", f"{prog} two; exit 0"], p.pid)
+
+    recs = run_tw([], work, tmp)
+    execs = [r for r in recs if r["event"] == "exec"]
+    by_id = {r["exec_id"]: r for r in execs if r["exec_id"]}
+    shells = [r for r in execs if r["pid"] == first["pid"] and r["comm"] == "sh"]
+    progs = sorted((r for r in execs if r["path"] == prog), key=lambda r: r["ts_ns"])
+    check("every exec record of the run has an exec_id",
+          all(r["exec_id"] for r in shells + progs), [(r["comm"], r["exec_id"]) for r in
+                                                      shells + progs])
+    check("exec_ids are unique", len(by_id) == len([r for r in execs if r["exec_id"]]))
+    joined = [by_id.get(r["parent_exec_id"]) for r in progs]
+    check("one self-join gives each program its parent shell's exec record",
+          len(progs) == 2 and all(j is not None and j["comm"] == "sh" for j in joined) and
+          progs[0]["parent_path"] in ("/bin/sh", "/usr/bin/sh", "/bin/dash", "/usr/bin/dash"),
+          [(r["argv"], r["parent_exec_id"], r["parent_path"]) for r in progs])
+    if first["again"] is None:
+        check("pid reuse: the host took the pid every time (not tested)", False)
+        return
+    check("pid reuse: two shells with the same pid have different exec_ids",
+          len(shells) == 2 and shells[0]["exec_id"] != shells[1]["exec_id"],
+          [r["exec_id"] for r in shells])
+    check("pid reuse: each program joins to its own shell, not the other one",
+          len(progs) == 2 and joined[0] is not joined[1] and
+          joined[0]["ts_ns"] < progs[0]["ts_ns"] < joined[1]["ts_ns"] < progs[1]["ts_ns"],
+          [(r["argv"], r["parent_exec_id"]) for r in progs])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases("twfilt-", test_folding, test_filters, test_identity))

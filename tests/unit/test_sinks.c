@@ -23,7 +23,7 @@
  * escaping rule of escape.h), not copied from a run.
  */
 
-#define NCOLS 30
+#define NCOLS 33
 #define SEC 1000000000ll
 
 /* CLOCK_REALTIME - CLOCK_MONOTONIC that puts monotonic 0 at 2001-09-09T01:46:40Z (1e9 s). */
@@ -32,14 +32,14 @@
 static const char *const csv_header =
 	"timestamp,ts_ns,event,pid,tid,ppid,uid,comm,filename,path,exe,cwd,argv,cgroup_id,"
 	"cgroup_path,container_id,container_runtime,pod_uid,path_source,cwd_source,argv_source,"
-	"error,lost,cpu,failed_attempts,exit_code,signal,start_ns,duration_ns,start_source\n";
+	"error,lost,cpu,failed_attempts,exec_id,parent_exec_id,parent_path,exit_code,signal,start_ns,duration_ns,start_source\n";
 
 /* Column numbers in the CSV row. */
 enum {
 	C_TIMESTAMP, C_TS_NS, C_EVENT, C_PID, C_TID, C_PPID, C_UID, C_COMM, C_FILENAME, C_PATH,
 	C_EXE, C_CWD, C_ARGV, C_CGROUP_ID, C_CGROUP_PATH, C_CONTAINER_ID, C_CONTAINER_RUNTIME,
 	C_POD_UID, C_PATH_SOURCE, C_CWD_SOURCE, C_ARGV_SOURCE, C_ERROR, C_LOST, C_CPU,
-	C_FAILED_ATTEMPTS,
+	C_FAILED_ATTEMPTS, C_EXEC_ID, C_PARENT_EXEC_ID, C_PARENT_PATH,
 };
 
 static char *dup_bytes(const char *p, size_t n)
@@ -288,6 +288,8 @@ static void test_csv_hostile_one_row(void **state)
 	assert_string_equal(f[C_LOST], "");		/* only on lost records */
 	assert_string_equal(f[C_CPU], "");
 	assert_string_equal(f[C_FAILED_ATTEMPTS], "");	/* not counted */
+	assert_string_equal(f[C_EXEC_ID], "");
+	assert_string_equal(f[C_PARENT_PATH], "");
 	/* The exact text of the quoted fields: quotes doubled, leading space and "" kept. */
 	assert_non_null(strstr(row, ",\"a,b\\x1b\",\"./x \"\"y\"\"\\n\",\"/tmp/d,\\xff/\\u{202E}exe\","
 				    ",\" lead\","));
@@ -316,7 +318,7 @@ static void test_csv_quoting(void **state)
 	r->cgroup_path = strdup(",");
 	text = run_sink(TW_FORMAT_CSV, OFF_1E9, r);
 	assert_string_equal(body(text), "2001-09-09T01:46:40.000000000Z,0,exec,1,1,,,plain name,"
-					"\"trail \",\"/a\"\"b\",\"\"\"\",\"\",\"\",,\",\",,,,,,,,,,,,,,,\n");
+					"\"trail \",\"/a\"\"b\",\"\"\"\",\"\",\"\",,\",\",,,,,,,,,,,,,,,,,,\n");
 	free(text);
 	tw_record_free(r);
 	tw_fault_inject_after(-1);
@@ -344,16 +346,16 @@ static void test_csv_lost_and_unknowns(void **state)
 	recs[2]->cpu = 3;
 	text = run_sink_n(TW_FORMAT_CSV, OFF_1E9, recs, 3);
 	assert_string_equal(body(text),
-			    "2001-09-09T01:46:40.000000005Z,5,lost,0,0,,,,,,,,,,,,,,,,,,123,1,,,,,,\n"
-			    "2001-09-09T01:46:40.000000006Z,6,lost,0,0,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "2001-09-09T01:46:40.000000007Z,7,exit,9,10,8,1000,,,,,,,,,,,,,,,,,,,,,,,\n");
+			    "2001-09-09T01:46:40.000000005Z,5,lost,0,0,,,,,,,,,,,,,,,,,,123,1,,,,,,,,,\n"
+			    "2001-09-09T01:46:40.000000006Z,6,lost,0,0,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "2001-09-09T01:46:40.000000007Z,7,exit,9,10,8,1000,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
 	free(text);
 	for (i = 0; i < 3; i++)
 		tw_record_free(recs[i]);
 	tw_fault_inject_after(-1);
 }
 
-/* Every byte value in every string field: still one row of 25 fields, valid UTF-8. */
+/* Every byte value in every string field: still one row of 28 fields, valid UTF-8. */
 static void test_csv_all_bytes(void **state)
 {
 	struct tw_record *r = tw_record_new(TW_REC_EXEC);
@@ -399,7 +401,8 @@ static void test_json_hostile(void **state)
 		"filename",    "path",	       "exe",		"cwd",
 		"argv",	       "cgroup_id",    "cgroup_path",	"container_id",
 		"container_runtime", "pod_uid", "path_source", "cwd_source",
-		"argv_source", "error", "failed_attempts", "escaped",
+		"argv_source", "error", "failed_attempts", "exec_id", "parent_exec_id",
+		"parent_path", "escaped",
 	};
 	struct tw_record *r = hostile();
 	char *text = run_sink(TW_FORMAT_JSON, 0, r);
@@ -474,7 +477,8 @@ static void test_json_unknowns(void **state)
 				  "\"cwd\":null,\"argv\":null,\"cgroup_id\":null,\"cgroup_path\":null,"
 				  "\"container_id\":null,\"container_runtime\":null,\"pod_uid\":null,"
 				  "\"path_source\":null,\"cwd_source\":null,\"argv_source\":null,"
-				  "\"error\":null,\"failed_attempts\":null}\n");
+				  "\"error\":null,\"failed_attempts\":null,\"exec_id\":null,"
+				  "\"parent_exec_id\":null,\"parent_path\":null}\n");
 	free(text);
 	tw_record_free(r);
 	tw_fault_inject_after(-1);
@@ -493,7 +497,8 @@ static void test_json_lost(void **state)
 	recs[1] = tw_record_new(TW_REC_LOST);	/* amount and cpu unknown */
 	text = run_sink_n(TW_FORMAT_JSON, OFF_1E9, recs, 2);
 	assert_int_equal(count_lines(text), 2);
-	assert_non_null(strstr(text, "\"error\":null,\"lost\":17,\"cpu\":0,\"failed_attempts\":null}\n"));
+	assert_non_null(strstr(text, "\"error\":null,\"lost\":17,\"cpu\":0,\"failed_attempts\":null,"
+				     "\"exec_id\":null,\"parent_exec_id\":null,\"parent_path\":null}\n"));
 	o = cJSON_Parse(text);	/* parses the first line: cJSON stops at its end */
 	assert_non_null(o);
 	assert_string_equal(cJSON_GetObjectItem(o, "event")->valuestring, "lost");
@@ -503,7 +508,8 @@ static void test_json_lost(void **state)
 	assert_int_equal(cJSON_GetObjectItem(o, "cpu")->valueint, 0);
 	cJSON_Delete(o);
 	second = strchr(text, '\n') + 1;
-	assert_non_null(strstr(second, "\"error\":null,\"lost\":null,\"cpu\":null,\"failed_attempts\":null}\n"));
+	assert_non_null(strstr(second, "\"error\":null,\"lost\":null,\"cpu\":null,\"failed_attempts\":null,"
+				     "\"exec_id\":null,\"parent_exec_id\":null,\"parent_path\":null}\n"));
 	o = cJSON_Parse(second);
 	assert_non_null(o);
 	cJSON_Delete(o);
@@ -706,10 +712,10 @@ static void test_timestamps(void **state)
 	recs[3]->ts_ns = 86399 * SEC;			/* back in time (another CPU) */
 	text = run_sink_n(TW_FORMAT_CSV, 0, recs, 4);
 	assert_string_equal(body(text),
-			    "1970-01-01T23:59:59.999999999Z,86399999999999,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "1970-01-02T00:00:00.000000000Z,86400000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "1970-01-02T00:00:00.000000001Z,86400000000001,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "1970-01-01T23:59:59.000000000Z,86399000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,\n");
+			    "1970-01-01T23:59:59.999999999Z,86399999999999,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "1970-01-02T00:00:00.000000000Z,86400000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "1970-01-02T00:00:00.000000001Z,86400000000001,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "1970-01-01T23:59:59.000000000Z,86399000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
 	free(text);
 	for (i = 0; i < 4; i++)
 		tw_record_free(recs[i]);
