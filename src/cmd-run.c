@@ -201,11 +201,6 @@ static int consume(const struct tw_record *rec, void *ctx)
 	return tw_runtree_add(rs->tree, rec);
 }
 
-static int open_file(struct tw_output *o, const char *path, const char *what)
-{
-	return tw_frontend_open(o, path, what);
-}
-
 /* Truncate: a tree or timeline is one document, not a log to append to. */
 static FILE *open_doc(const char *path, const char *what)
 {
@@ -282,7 +277,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (o.user && lookup_user(o.user, &u))
 		return TW_EXIT_USAGE;
-	if ((o.output && open_file(&fe.out, o.output, "output")) ||
+	if ((o.output && tw_frontend_open(&fe.out, o.output, "output")) ||
 	    (o.tree && !(tree_f = open_doc(o.tree, "tree"))) ||
 	    (o.timeline && !(timeline_f = open_doc(o.timeline, "timeline"))))
 		goto out_close;
@@ -313,6 +308,8 @@ int cmd_run(int argc, char **argv)
 	close(err[1]);
 	go[0] = err[1] = -1;
 
+	tw_frontend_pipeline_opts(&o, &fe, &po);
+	po.reopen = NULL;			/* SIGHUP goes to CMD */
 	po.source.buffer_kb = o.buffer_kb;
 	po.source.buffer_percent = 25;
 	po.source.events = tw_decode_event_specs();
@@ -327,14 +324,7 @@ int cmd_run(int argc, char **argv)
 	po.tree_pid = rs.child;
 	po.consume = consume;
 	po.consume_ctx = &rs;
-	po.format = o.format;
-	po.out = fe.out.f ? fe.out.f : NULL;
-	po.out_path = fe.out.path;
-	po.out_append = fe.out.appending;
 	po.poll_ms = o.poll_ms;
-	po.stop = tw_frontend_stop_flag();
-	po.stats_now = tw_frontend_stats_flag();
-	po.stats_interval = o.stats_interval;
 	po.done = run_done;
 	po.done_ctx = &rs;
 	rs.no_wait = o.no_wait;

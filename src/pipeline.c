@@ -57,6 +57,8 @@
 /* A task of the watched tree (opts.tree_pid), by tid. */
 struct tree_task {
 	int tid;
+	bool exited;		/* its exit event was applied */
+	bool ended;		/* its task end (taskstats) was applied */
 	UT_hash_handle hh;
 };
 
@@ -425,20 +427,27 @@ static int push_lost(struct tw_pipeline *p, int cpu, uint64_t ts, int64_t count)
 
 /* ---- the watched tree: the root and what it forks, in stream order ---- */
 
-static bool tree_has(struct tw_pipeline *p, int tid)
+static struct tree_task *tree_find(struct tw_pipeline *p, int tid)
 {
 	struct tree_task *t;
 
 	HASH_FIND_INT(p->tree, &tid, t);
-	return t != NULL;
+	return t;
+}
+
+static bool tree_has(struct tw_pipeline *p, int tid)
+{
+	return tree_find(p, tid) != NULL;
 }
 
 static int tree_add(struct tw_pipeline *p, int tid)
 {
-	struct tree_task *t;
+	struct tree_task *t = tree_find(p, tid);
 
-	if (tree_has(p, tid))
+	if (t) {
+		t->exited = t->ended = false;	/* a new task with the tid of one whose end got lost */
 		return 0;
+	}
 	t = tw_calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -469,13 +478,30 @@ static void tree_free(struct tw_pipeline *p)
 }
 
 /*
+ * A task of the tree leaves once both of its last events were applied: its exit and its task
+ * end, which is read after the end but may be applied first (read on another CPU before the
+ * exit event was); with no task ends, at its exit.
+ */
+static void tree_last(struct tw_pipeline *p, struct tree_task *t, bool exit)
+{
+	if (exit)
+		t->exited = true;
+	else
+		t->ended = true;
+	if (t->exited && (t->ended || !p->tree_task_ends))
+		tree_del(p, t->tid);
+}
+
+/*
  * Whether @ev belongs to the watched tree: 1 keep, 0 drop, -ENOMEM. A task joins when a task
- * of the tree creates it, and leaves with its last event (its task end, or its exit when no
- * task ends come); a tid reused by a task created outside the tree leaves at once. Losses
- * always pass: they may have hidden a fork of the tree.
+ * of the tree creates it, and leaves with its last events (tree_last()); a tid reused by a
+ * task created outside the tree leaves at once. Losses always pass: they may have hidden a
+ * fork of the tree.
  */
 static int tree_keep(struct tw_pipeline *p, const struct tw_event *ev)
 {
+	struct tree_task *t;
+
 	switch (ev->type) {
 	case TW_EV_LOST:
 		return 1;
@@ -487,17 +513,18 @@ static int tree_keep(struct tw_pipeline *p, const struct tw_event *ev)
 	case TW_EV_EXEC:
 		return tree_has(p, ev->exec.old_pid) || tree_has(p, ev->exec.pid);
 	case TW_EV_EXIT:
-		if (!tree_has(p, ev->exit.pid))
+		t = tree_find(p, ev->exit.pid);
+		if (!t)
 			return 0;
-		if (!p->tree_task_ends)
-			tree_del(p, ev->exit.pid);
+		tree_last(p, t, true);
 		return 1;
 	case TW_EV_TASK_END:
 		if (ev->task_end.lost)
 			return 1;
-		if (!tree_has(p, ev->tid))
+		t = tree_find(p, ev->tid);
+		if (!t)
 			return 0;
-		tree_del(p, ev->tid);
+		tree_last(p, t, false);
 		return 1;
 	case TW_EV_FAN_EXEC:
 		return ev->fan.lost || tree_has(p, ev->tid);

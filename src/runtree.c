@@ -398,7 +398,7 @@ static int proc_status(const struct proc *p, struct tw_buf *b)
 
 /*
  * What makes siblings "identical" for collapsing: the program and, recursively, the
- * programs of their children. NULL (-ENOMEM) or an allocated string.
+ * programs of their children, appended to @b. Returns 0 or -ENOMEM.
  */
 static int signature(const struct proc *p, struct tw_buf *b)
 {
@@ -603,11 +603,10 @@ static const char *prog_key(const struct proc *p)
 	return p->path ? p->path : p->filename ? p->filename : "?";
 }
 
-static int list_line(FILE *f, const struct tw_runtree *t, const struct proc *p, const char *what)
+static int list_line(FILE *f, const struct proc *p, const char *what)
 {
 	struct tw_buf b = { 0 };
 
-	(void)t;
 	if (proc_label(p, &b) || (what && tw_buf_printf(&b, ": %s", what))) {
 		tw_buf_release(&b);
 		return -ENOMEM;
@@ -697,7 +696,7 @@ int tw_runtree_print_summary(const struct tw_runtree *t, FILE *f)
 			if (!p->ended || p->exit_signal || p->exit_code <= 0)
 				continue;
 			snprintf(what, sizeof(what), "exit %d", p->exit_code);
-			ret = list_line(f, t, p, what);
+			ret = list_line(f, p, what);
 		}
 	}
 	if (c.killed) {
@@ -712,7 +711,7 @@ int tw_runtree_print_summary(const struct tw_runtree *t, FILE *f)
 				snprintf(what, sizeof(what), "%s", name);
 			else
 				snprintf(what, sizeof(what), "signal %d", p->exit_signal);
-			ret = list_line(f, t, p, what);
+			ret = list_line(f, p, what);
 		}
 	}
 	if (c.running && !ret) {
@@ -731,7 +730,7 @@ int tw_runtree_print_running(const struct tw_runtree *t, FILE *f)
 
 	for (p = t->all; p && !ret; p = p->all_next)
 		if (!p->ended)
-			ret = list_line(f, t, p, NULL);
+			ret = list_line(f, p, NULL);
 	return ret;
 }
 

@@ -171,7 +171,7 @@ size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
 			     char buf[TW_SINK_NUM_SIZE])
 {
 	bool lost = rec->type == TW_REC_LOST;
-	bool exit = rec->type == TW_REC_EXIT;
+	bool is_exit = rec->type == TW_REC_EXIT;
 
 	buf[0] = '\0';
 	switch (col) {
@@ -194,11 +194,11 @@ size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
 	case TW_COL_FAILED_ATTEMPTS:
 		return rec->failed_attempts >= 0 ? fmt_i64(buf, rec->failed_attempts) : 0;
 	case TW_COL_EXIT_CODE:
-		return exit && rec->exit_code >= 0 ? fmt_i64(buf, rec->exit_code) : 0;
+		return is_exit && rec->exit_code >= 0 ? fmt_i64(buf, rec->exit_code) : 0;
 	case TW_COL_START_NS:
-		return exit && rec->start_ns ? fmt_u64(buf, rec->start_ns, false) : 0;
+		return is_exit && rec->start_ns ? fmt_u64(buf, rec->start_ns, false) : 0;
 	case TW_COL_DURATION_NS:
-		return exit && rec->start_ns && rec->ts_ns >= rec->start_ns ?
+		return is_exit && rec->start_ns && rec->ts_ns >= rec->start_ns ?
 			       fmt_u64(buf, rec->ts_ns - rec->start_ns, false) : 0;
 	default:
 		return 0;
