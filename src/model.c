@@ -1161,7 +1161,12 @@ static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
 		if (!u->argv_fault) {
 			rec->argv = steal(&u->argv);
 			rec->argv_len = u->argv_len;
-			rec->argv_source = u->eprobe ? TW_PROV_EPROBE : TW_PROV_UPROBE;
+			if (u->eprobe)
+				rec->argv_source = u->argv_truncated ? TW_PROV_EPROBE_TRUNCATED :
+								       TW_PROV_EPROBE;
+			else
+				rec->argv_source = u->argv_truncated ? TW_PROV_UPROBE_TRUNCATED :
+								       TW_PROV_UPROBE;
 		}
 		if (rec->filename && rec->filename[0] == '/') {
 			rec->path = tw_strdup(rec->filename);

@@ -87,7 +87,7 @@ def test_rotation(tmp):
         bad = [r for r in rows if len(r) != len(rows[0])]
         check(f"rotation: {os.path.basename(f)}: every row whole ({len(rows)} rows)", not bad,
               bad[:2])
-        seen += [r[12] for r in rows[1:] if r[2] == "exec" and r[12].startswith("/bin/true ")]
+        seen += [r[12] for r in rows[1:] if r[2] == "exec" and r[12].startswith(f"/bin/true {U}")]
     got = {a.split(" ", 1)[1] for a in seen}
     missing = [a for a in expected if a not in got]
     check(f"rotation: all {len(expected)} execs are in the files, each once", not missing and

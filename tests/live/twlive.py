@@ -158,6 +158,13 @@ class Tracewatch:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
+        if self.proc.poll() is None:   # no orphan left tracing (and holding our stdout)
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
         raise RuntimeError("tracewatch did not start: " + open(self.err).read())
 
     def stop(self, sig=signal.SIGINT, settle=0.4):
