@@ -23,6 +23,12 @@ struct tw_source_opts {
 	bool uprobes;			/* try the libc uprobe string tier */
 	int uprobe_args;		/* argv elements captured per exec */
 	bool no_syscalls;		/* enable no syscall event: uprobes stand in for them */
+	/*
+	 * > 0: trace only this process and its descendants (set_event_pid with the event-fork
+	 * option: the kernel adds each child at fork and drops each pid at exit), so other tasks
+	 * cost only the tracepoint's pid check.
+	 */
+	int filter_pid;
 };
 
 /* What the reader hands over while draining. */

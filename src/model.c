@@ -85,7 +85,16 @@ struct task {
 	struct uexec *u_exec;	/* libc exec call in progress */
 	bool in_ns;		/* unshare() / setns() in progress, with: */
 	uint64_t ns_flags;
+	uint64_t proc_start;	/* fork of its process (trace time), 0 unknown */
+	struct task_end *end;	/* its task end, read before its exit event was applied */
 	UT_hash_handle hh;
+};
+
+/* What a task end (taskstats) tells an exit record. */
+struct task_end {
+	uint32_t status;	/* wait status */
+	int tgid;
+	uint64_t elapsed_us;	/* the thread's wall time at its end */
 };
 
 /* A record waiting until the stream has passed the /proc reads it depends on. */
@@ -94,6 +103,7 @@ struct pending {
 	uint64_t ts;
 	uint64_t hold_until;
 	bool is_exec;
+	int end_tid;			/* exit waiting for this task's end, 0: none */
 	/* exec only: */
 	struct cwd_value *model_cwd;	/* cwd the model had for the task at exec time */
 	struct fsgroup *fs;
@@ -330,6 +340,7 @@ static void task_remove(struct tw_model *m, struct task *t)
 	fs_put(t->fs);
 	cg_put(t->cg);
 	task_clear_calls(t);
+	free(t->end);
 	free(t);
 }
 
@@ -593,6 +604,7 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	if (!child)
 		return -ENOMEM;
 	child->foreign_root = creator->foreign_root;
+	child->proc_start = (flags & CLONE_THREAD_FLAG) ? creator->proc_start : ev->ts;
 	if (!(flags & CLONE_INTO_CGROUP_FLAG)) {
 		task_set_cgroup(child, creator->cg);	/* a child starts in its parent's cgroup */
 	} else if (ev->probe.cgroup) {
@@ -620,6 +632,100 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	return 0;
 }
 
+/*
+ * Fill an exit record from its task end: the status as a shell shows it, and the start of
+ * the process: the fork seen in the trace, else (for a process that began before tracing)
+ * the leader's wall time that taskstats measured at the end, when the leader is the one
+ * ending.
+ */
+static void fill_exit(struct tw_record *rec, const struct task_end *e)
+{
+	uint64_t elapsed_ns = e->elapsed_us * 1000;
+
+	if ((e->status & 0x7f) == 0) {
+		rec->exit_code = (int)((e->status >> 8) & 0xff);
+	} else if ((e->status & 0x7f) != 0x7f) {
+		rec->exit_signal = (int)(e->status & 0x7f);
+		rec->core_dumped = (e->status & 0x80) != 0;
+	}
+	if (!rec->start_ns && rec->tid == rec->pid && elapsed_ns < rec->ts_ns) {
+		rec->start_ns = rec->ts_ns - elapsed_ns;
+		rec->start_source = "taskstats";
+	}
+}
+
+/* The exit record of a process; waits for the task end unless it came already. */
+static int exit_record(struct tw_model *m, struct tw_event *ev, struct task *t, int tgid,
+		       int ppid)
+{
+	struct tw_record *rec;
+	struct pending *p;
+	int ret = new_simple_record(m, TW_REC_EXIT, ev, tgid, ev->exit.pid, ppid, &rec);
+
+	if (ret)
+		return ret;
+	rec->comm = tw_strndup(ev->exit.comm, sizeof(ev->exit.comm));
+	if (!rec->comm) {
+		tw_record_free(rec);
+		return -ENOMEM;
+	}
+	if (t && t->proc_start) {
+		rec->start_ns = t->proc_start;
+		rec->start_source = "fork";
+	}
+	if (t && t->end)
+		fill_exit(rec, t->end);
+	ret = emit_simple(m, rec, ev->ts);
+	if (ret || (t && t->end) || !m->opts.task_ends)
+		return ret;
+	p = m->tail;
+	p->end_tid = ev->exit.pid;
+	p->hold_until = ev->ts + TW_MODEL_TASK_END_WAIT_NS;
+	return 0;
+}
+
+/*
+ * A task ended (taskstats). Read after the end, but possibly before the exit event was
+ * applied (read on another CPU meanwhile): then it waits on the task for the exit.
+ */
+static int apply_task_end(struct tw_model *m, struct tw_event *ev)
+{
+	struct task_end e = {
+		.status = ev->task_end.exit_code,
+		.tgid = ev->task_end.tgid,
+		.elapsed_us = ev->task_end.elapsed_us,
+	};
+	struct pending *p;
+	struct task *t;
+
+	for (p = m->head; p; p = p->next) {
+		if (!p->end_tid)
+			continue;
+		/* Ends before a loss were dropped: stop waiting for them. */
+		if (ev->task_end.lost) {
+			if (p->ts < ev->ts) {
+				p->end_tid = 0;
+				p->hold_until = p->ts;
+			}
+			continue;
+		}
+		if (p->end_tid == ev->tid) {
+			fill_exit(p->rec, &e);
+			p->end_tid = 0;
+			p->hold_until = p->ts;
+			return 0;
+		}
+	}
+	if (ev->task_end.lost)
+		return 0;
+	t = task_find(m, ev->tid);
+	if (!t)
+		return 0;	/* its exit was before our time, or lost */
+	free(t->end);
+	t->end = tw_memdup(&e, sizeof(e));
+	return t->end ? 0 : -ENOMEM;
+}
+
 static int apply_exit(struct tw_model *m, struct tw_event *ev)
 {
 	int tid = ev->exit.pid;
@@ -634,19 +740,15 @@ static int apply_exit(struct tw_model *m, struct tw_event *ev)
 	for (p = m->head; p; p = p->next)
 		if (p->is_exec && p->probe_pid == tid && ev->ts < p->probe.t_start)
 			p->probe_proc_ok = p->probe_cwd_ok = false;
-	if (t)
-		task_remove(m, t);
-
 	process_end = ev->exit.group_dead >= 0 ? ev->exit.group_dead : tid == tgid;
 	if (m->opts.all_events && process_end) {
-		struct tw_record *rec;
-		int ret = new_simple_record(m, TW_REC_EXIT, ev, tgid, tid, ppid, &rec);
+		int ret = exit_record(m, ev, t, tgid, ppid);
 
 		if (ret)
 			return ret;
-		rec->comm = tw_strndup(ev->exit.comm, sizeof(ev->exit.comm));
-		return emit_simple(m, rec, ev->ts);
 	}
+	if (t)
+		task_remove(m, t);
 	return 0;
 }
 
@@ -1261,6 +1363,9 @@ int tw_model_apply(struct tw_model *m, struct tw_event *ev)
 		break;
 	case TW_EV_NS_EXIT:
 		ret = apply_ns_exit(m, ev);
+		break;
+	case TW_EV_TASK_END:
+		ret = m->opts.task_ends ? apply_task_end(m, ev) : 0;
 		break;
 	default:
 		ret = 0;

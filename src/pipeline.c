@@ -15,6 +15,7 @@
 #include <traceevent/event-parse.h>
 #include <tracefs.h>
 #include <unistd.h>
+#include <uthash.h>
 
 #include "decode.h"
 #include "fanwatch.h"
@@ -57,6 +58,14 @@
 #define MAX_FORMAT_DECL 256
 #define MAX_FORMAT_NUMBER 65535
 
+/* A task of the watched tree (opts.tree_pid), by tid. */
+struct tree_task {
+	int tid;
+	bool exited;		/* its exit event was applied */
+	bool ended;		/* its task end (taskstats) was applied */
+	UT_hash_handle hh;
+};
+
 /* A realpath answer the recording holds for the model's next question. */
 struct answer {
 	char *query;
@@ -90,6 +99,10 @@ struct tw_pipeline {
 	bool ended;		/* END block seen */
 	void *raw;		/* aligned copy of a recorded raw event */
 	size_t raw_cap;
+
+	/* The watched tree (opts.tree_pid > 0): tasks in it. */
+	struct tree_task *tree;
+	bool tree_task_ends;	/* a task end (taskstats) will follow every exit */
 
 	int nr_cpus;
 	int64_t realtime_offset;
@@ -268,6 +281,18 @@ static int deliver(struct tw_pipeline *p, struct tw_record *rec)
 		tw_record_free(rec);
 		return 0;
 	}
+	if (p->opts.consume) {
+		ret = p->opts.consume(rec, p->opts.consume_ctx);
+		if (ret) {
+			tw_record_free(rec);
+			return fail(p, ret, "%s", strerror(-ret));
+		}
+	}
+	if (p->opts.sink_execs_only && rec->type != TW_REC_EXEC &&
+	    rec->type != TW_REC_EXEC_FAILED && rec->type != TW_REC_LOST) {
+		tw_record_free(rec);
+		return 0;
+	}
 	if (p->sink && !p->sink_err) {
 		errno = 0;
 		ret = tw_sink_write(p->sink, rec);
@@ -404,6 +429,116 @@ static int push_lost(struct tw_pipeline *p, int cpu, uint64_t ts, int64_t count)
 	return push_event(p, ev);
 }
 
+/* ---- the watched tree: the root and what it forks, in stream order ---- */
+
+static struct tree_task *tree_find(struct tw_pipeline *p, int tid)
+{
+	struct tree_task *t;
+
+	HASH_FIND_INT(p->tree, &tid, t);
+	return t;
+}
+
+static bool tree_has(struct tw_pipeline *p, int tid)
+{
+	return tree_find(p, tid) != NULL;
+}
+
+static int tree_add(struct tw_pipeline *p, int tid)
+{
+	struct tree_task *t = tree_find(p, tid);
+
+	if (t) {
+		t->exited = t->ended = false;	/* a new task with the tid of one whose end got lost */
+		return 0;
+	}
+	t = tw_calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->tid = tid;
+	HASH_ADD_INT(p->tree, tid, t);
+	return 0;
+}
+
+static void tree_del(struct tw_pipeline *p, int tid)
+{
+	struct tree_task *t;
+
+	HASH_FIND_INT(p->tree, &tid, t);
+	if (t) {
+		HASH_DEL(p->tree, t);
+		free(t);
+	}
+}
+
+static void tree_free(struct tw_pipeline *p)
+{
+	struct tree_task *t, *tmp;
+
+	HASH_ITER(hh, p->tree, t, tmp) {
+		HASH_DEL(p->tree, t);
+		free(t);
+	}
+}
+
+/*
+ * A task of the tree leaves once both of its last events were applied: its exit and its task
+ * end, which is read after the end but may be applied first (read on another CPU before the
+ * exit event was); with no task ends, at its exit.
+ */
+static void tree_last(struct tw_pipeline *p, struct tree_task *t, bool exit)
+{
+	if (exit)
+		t->exited = true;
+	else
+		t->ended = true;
+	if (t->exited && (t->ended || !p->tree_task_ends))
+		tree_del(p, t->tid);
+}
+
+/*
+ * Whether @ev belongs to the watched tree: 1 keep, 0 drop, -ENOMEM. A task joins when a task
+ * of the tree creates it, and leaves with its last events (tree_last()); a tid reused by a
+ * task created outside the tree leaves at once. Losses always pass: they may have hidden a
+ * fork of the tree.
+ */
+static int tree_keep(struct tw_pipeline *p, const struct tw_event *ev)
+{
+	struct tree_task *t;
+
+	switch (ev->type) {
+	case TW_EV_LOST:
+		return 1;
+	case TW_EV_NEWTASK:
+		if (tree_has(p, ev->tid))
+			return tree_add(p, ev->newtask.pid) ? -ENOMEM : 1;
+		tree_del(p, ev->newtask.pid);
+		return 0;
+	case TW_EV_EXEC:
+		return tree_has(p, ev->exec.old_pid) || tree_has(p, ev->exec.pid);
+	case TW_EV_EXIT:
+		t = tree_find(p, ev->exit.pid);
+		if (!t)
+			return 0;
+		tree_last(p, t, true);
+		return 1;
+	case TW_EV_TASK_END:
+		if (ev->task_end.lost)
+			return 1;
+		t = tree_find(p, ev->tid);
+		if (!t)
+			return 0;
+		tree_last(p, t, false);
+		return 1;
+	case TW_EV_FAN_EXEC:
+		return ev->fan.lost || tree_has(p, ev->tid);
+	case TW_EV_CGROUP:
+		return tree_has(p, ev->cgroup.pid);
+	default:
+		return tree_has(p, ev->tid);
+	}
+}
+
 /* Apply every event the watermark lets out (or all of them at the end). */
 static int release_events(struct tw_pipeline *p, bool all)
 {
@@ -413,6 +548,15 @@ static int release_events(struct tw_pipeline *p, bool all)
 	while ((ev = all ? tw_reorder_pop_any(p->ro) : tw_reorder_pop(p->ro))) {
 		if (ev->ts > p->last_released)
 			p->last_released = ev->ts;
+		if (p->opts.tree_pid > 0) {
+			ret = tree_keep(p, ev);
+			if (ret <= 0) {
+				tw_event_free(ev);
+				if (ret)
+					return ret;
+				continue;
+			}
+		}
 		ret = tw_model_apply(p->model, ev);
 		tw_event_free(ev);
 		if (ret)
@@ -1026,6 +1170,8 @@ static int run_live(struct tw_pipeline *p)
 			ret = between_reads(p, &next_stats);
 		if (ret)
 			break;
+		if (p->opts.done && p->opts.done(p->opts.done_ctx))
+			break;
 	}
 	if (ret)
 		return ret;
@@ -1070,6 +1216,10 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 			p->ident = tw_ident_new(eq);
 			if (!p->ident)
 				ret = -ENOMEM;
+			continue;
+		}
+		if (!strcmp(line, "taskstats")) {
+			p->tree_task_ends = !strcmp(eq, "1");
 			continue;
 		}
 		if (!strcmp(line, "probe_group") || !strcmp(line, "probe_kind")) {
@@ -1318,6 +1468,8 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 			    (unsigned long long)b->offset);
 	p->ro = tw_reorder_new(NR_QUEUES(p));
 	mo.all_events = true;	/* exit records end held failures; deliver() filters */
+	/* Exit records wait for their task end only when someone reads them. */
+	mo.task_ends = p->tree_task_ends && p->opts.all_events;
 	mo.realpath_fn = realpath_replay;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -1735,6 +1887,10 @@ static struct tw_pipeline *pipeline_alloc(const struct tw_pipeline_opts *opts)
 	p->opts = *opts;
 	p->answers_tail = &p->answers;
 	p->held_fail_tail = &p->held_fail;
+	if (opts->tree_pid > 0 && tree_add(p, opts->tree_pid)) {
+		free(p);
+		return NULL;
+	}
 	p->out_good = opts->out ? file_end(opts->out) : -1;
 	p->rec_good = opts->record ? file_end(opts->record) : -1;
 	return p;
@@ -1765,7 +1921,10 @@ static int open_live(struct tw_pipeline *p)
 	}
 	p->dec = tw_decoder_new(tw_source_tep(p->src), tw_source_uprobe_group(p->src));
 	p->ro = tw_reorder_new(NR_QUEUES(p));
+	p->tree_task_ends = p->ts != NULL;
 	mo.all_events = true;	/* exit records end held failures; deliver() filters */
+	/* Exit records wait for their task end only when someone reads them. */
+	mo.task_ends = p->tree_task_ends && p->opts.all_events;
 	mo.realpath_fn = realpath_live;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -1967,6 +2126,7 @@ int tw_pipeline_free(struct tw_pipeline *p)
 	finish_outputs(p);
 	tw_model_free(p->model);
 	tw_ident_free(p->ident);
+	tree_free(p);
 	tw_reorder_free(p->ro);
 	tw_decoder_free(p->dec);
 	free(p->cgroup_root);

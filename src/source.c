@@ -496,6 +496,11 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 				"set up here; run without it");
 		goto out_destroy;
 	}
+	if (opts->filter_pid > 0) {
+		snprintf(val, sizeof(val), "%d", opts->filter_pid);
+		if (write_file(s, "options/event-fork", "1") || write_file(s, "set_event_pid", val))
+			goto out_destroy;
+	}
 	for (e = opts->events; e->system; e++) {
 		/* Every syscall event puts every task on the slow syscall path: skip them all. */
 		if (opts->no_syscalls && !strcmp(e->system, "syscalls"))
