@@ -37,6 +37,7 @@ struct tw_live_opts {
 	bool no_fanotify;		/* no FAN_OPEN_EXEC listener */
 	bool no_taskstats;		/* no taskstats listener */
 	bool show_failed;		/* every failed exec attempt as a record */
+	int pid;			/* live --pid: only this process and its descendants */
 	bool wide;			/* table: every column in full, whatever the terminal */
 	/* run: */
 	char **command;			/* CMD and its arguments (NULL-terminated) */

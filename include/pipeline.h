@@ -44,6 +44,8 @@ struct tw_pipeline_opts {
 	 * (source.filter_pid).
 	 */
 	int tree_pid;
+	bool tree_existing;		/* tree_pid runs already (live --pid): its threads and
+					   descendants found in /proc join the tree at start */
 	/* Hands each record that passed the filter to @consume (borrowed for the call) before
 	 * the sink; non-zero stops the run with that error. NULL: none. */
 	int (*consume)(const struct tw_record *rec, void *ctx);

@@ -68,6 +68,15 @@ int tw_probe_mnt_ns(int pid, uint64_t *ns);
  */
 bool tw_probe_is_tracewatch(int pid);
 
+/*
+ * Call @cb(tid, ctx) for every task of process @root and of its descendants in /proc/@proc_dir
+ * (threads included) for which @known(tid, ctx) is false. A process belongs when its parent
+ * process does. Returns how many were reported, -ESRCH when @root is not there, -ENOMEM, or
+ * the first negative return of @cb.
+ */
+int tw_probe_tree(const char *proc_dir, int root, bool (*known)(int tid, void *ctx),
+		  int (*cb)(int tid, void *ctx), void *ctx);
+
 /* One task found in /proc at start. Borrowed strings: valid during the callback only. */
 struct tw_proc_task {
 	int tid;

@@ -98,6 +98,12 @@ int tw_source_wait(struct tw_source *s, int timeout_ms);
  */
 int tw_source_drain(struct tw_source *s, const struct tw_source_handler *h);
 
+/*
+ * Add task @tid to the instance's set_event_pid (with filter_pid set): a task of the traced
+ * tree that existed before tracing started. Returns 0 or -errno.
+ */
+int tw_source_filter_add_pid(struct tw_source *s, int tid);
+
 /* Stop recording new events (the instance's tracing_on = 0), so a final drain ends the stream. */
 void tw_source_stop(struct tw_source *s);
 

@@ -56,6 +56,9 @@ void tw_cli_usage(FILE *f)
 	      "      --container ID     only records of containers whose id starts with ID\n"
 	      "      --host-only        only records outside containers (known cgroup, no container)\n"
 	      "      --containers-only  only records inside containers\n"
+	      "      --pid PID          only process PID and its descendants (those running\n"
+	      "                         already and those it starts); the kernel filters the\n"
+	      "                         other tasks' events (set_event_pid), so they cost little\n"
 	      "      --uid USER         only records of this real uid (name or number)\n"
 	      "      --comm GLOB        only records whose comm matches GLOB\n"
 	      "      --path GLOB        only exec records whose path matches GLOB ('*' matches\n"
@@ -227,7 +230,7 @@ static int parse_buffer_kb(const char *arg, size_t *out)
 enum { OPT_POLL_MS = 256, OPT_CGROUP, OPT_CONTAINER, OPT_HOST_ONLY, OPT_CONTAINERS_ONLY,
        OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS, OPT_RECORD, OPT_STATS,
        OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS, OPT_WIDE, OPT_UID, OPT_COMM, OPT_PATH,
-       OPT_EXCLUDE_UID, OPT_EXCLUDE_COMM, OPT_EXCLUDE_PATH, OPT_FAILED,
+       OPT_EXCLUDE_UID, OPT_EXCLUDE_COMM, OPT_EXCLUDE_PATH, OPT_FAILED, OPT_PID,
        OPT_USER, OPT_TREE, OPT_NO_TREE, OPT_TIMELINE, OPT_SUMMARY, OPT_NO_WAIT };
 
 struct cli_option {
@@ -253,6 +256,7 @@ static const struct cli_option cli_options[] = {
 	{ { "exclude-comm", required_argument, NULL, OPT_EXCLUDE_COMM }, ON_PRINTING },
 	{ { "exclude-path", required_argument, NULL, OPT_EXCLUDE_PATH }, ON_PRINTING },
 	{ { "failed", no_argument, NULL, OPT_FAILED }, ON_PRINTING },
+	{ { "pid", required_argument, NULL, OPT_PID }, ON_LIVE },
 	{ { "max-args", required_argument, NULL, OPT_MAX_ARGS }, ON_TRACING },
 	{ { "no-uprobes", no_argument, NULL, OPT_NO_UPROBES }, ON_TRACING },
 	{ { "no-probes", no_argument, NULL, OPT_NO_PROBES }, ON_TRACING },
@@ -514,6 +518,11 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 			break;
 		case OPT_FAILED:
 			o->show_failed = true;
+			break;
+		case OPT_PID:
+			if (parse_number("--pid", optarg, 1, 4194304, true, &v))
+				return -EINVAL;
+			o->pid = (int)v;
 			break;
 		case OPT_MAX_ARGS:
 			if (parse_number("--max-args", optarg, 1, TW_UPROBE_MAX_ARGS, true, &v))

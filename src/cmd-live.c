@@ -42,6 +42,11 @@ static int trace(enum tw_cli_cmd cmd, int argc, char **argv)
 	po.source.no_syscalls = o.no_syscalls;
 	po.no_fanotify = o.no_fanotify;
 	po.no_taskstats = o.no_taskstats;
+	if (o.pid > 0) {
+		po.source.filter_pid = o.pid;
+		po.tree_pid = o.pid;
+		po.tree_existing = true;
+	}
 	po.duration = o.duration;
 	po.poll_ms = o.poll_ms;
 	p = tw_pipeline_new(&po);

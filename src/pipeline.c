@@ -1896,6 +1896,36 @@ static struct tw_pipeline *pipeline_alloc(const struct tw_pipeline_opts *opts)
 	return p;
 }
 
+static bool tree_known(int tid, void *ctx)
+{
+	return tree_has(ctx, tid);
+}
+
+static int tree_join(int tid, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+
+	return tree_add(p, tid) ? -ENOMEM : tw_source_filter_add_pid(p->src, tid);
+}
+
+/*
+ * Live --pid: the process and what it forked run already. Each of their tasks joins the tree
+ * and the kernel's pid filter; the filter adds what they fork from then on (event-fork), and
+ * /proc is read again until it shows no task of the tree that is not in, so nothing forked
+ * meanwhile is missed.
+ */
+static int join_existing_tree(struct tw_pipeline *p)
+{
+	int ret;
+
+	do {
+		ret = tw_probe_tree("/proc", p->opts.tree_pid, tree_known, tree_join, p);
+	} while (ret > 0);
+	if (ret == -ESRCH)
+		return tw_err(ESRCH, "process %d is not running (--pid)", p->opts.tree_pid);
+	return ret;
+}
+
 static int open_live(struct tw_pipeline *p)
 {
 	struct tw_model_opts mo = { 0 };
@@ -1906,6 +1936,8 @@ static int open_live(struct tw_pipeline *p)
 		return -EIO;	/* the source said why */
 	p->nr_cpus = tw_source_nr_cpus(p->src);
 	p->realtime_offset = realtime_offset();
+	if (p->opts.tree_existing && (ret = join_existing_tree(p)))
+		return ret;
 	/* Without them, paths and uids come from the other tiers (the modules said why). */
 	if (!p->opts.no_fanotify) {
 		struct tw_fanwatch_opts fo = { 0 };

@@ -560,3 +560,104 @@ int tw_probe_snapshot(const char *proc_dir, const char *v2_root,
 	snap_free(tasks, n);
 	return ret;
 }
+
+/* One task seen by tw_probe_tree(). */
+struct tree_entry {
+	int tid, tgid, ppid;
+	bool in;
+};
+
+int tw_probe_tree(const char *proc_dir, int root, bool (*known)(int tid, void *ctx),
+		  int (*cb)(int tid, void *ctx), void *ctx)
+{
+	struct tree_entry *all = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *pd, *td;
+	bool grew, root_seen = false;
+	int ret = 0, reported = 0;
+	DIR *procs = opendir(proc_dir);
+
+	if (!procs)
+		return -errno;
+	while ((pd = readdir(procs))) {
+		char path[PATH_MAX];
+		DIR *tasks;
+
+		if (!is_pid_name(pd->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/task", proc_dir, pd->d_name);
+		tasks = opendir(path);
+		if (!tasks)
+			continue;	/* gone meanwhile */
+		while ((td = readdir(tasks))) {
+			char *stat = NULL, *comm;
+			unsigned long long start;
+			size_t len;
+			int ppid;
+
+			if (!is_pid_name(td->d_name))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/task/%s/stat", proc_dir, pd->d_name,
+				 td->d_name);
+			ret = read_file(path, &stat, &len);
+			if (ret == -ENOMEM)
+				break;
+			ret = 0;
+			if (!stat || parse_stat(stat, &comm, &ppid, &start)) {
+				free(stat);
+				continue;
+			}
+			free(stat);
+			if (n == cap) {
+				struct tree_entry *na = tw_realloc(all, (cap ? 2 * cap : 256) *
+									 sizeof(*all));
+
+				if (!na) {
+					ret = -ENOMEM;
+					break;
+				}
+				all = na;
+				cap = cap ? 2 * cap : 256;
+			}
+			all[n].tid = atoi(td->d_name);
+			all[n].tgid = atoi(pd->d_name);
+			all[n].ppid = ppid;
+			all[n].in = all[n].tgid == root;
+			root_seen |= all[n].in;
+			n++;
+		}
+		closedir(tasks);
+		if (ret)
+			break;
+	}
+	closedir(procs);
+	if (!ret && !root_seen)
+		ret = -ESRCH;
+	/* A process joins when its parent process is in; its threads with it. */
+	for (grew = !ret; grew;) {
+		grew = false;
+		for (i = 0; i < n; i++) {
+			size_t j;
+
+			if (all[i].in)
+				continue;
+			for (j = 0; j < n; j++)
+				if (all[j].in && (all[j].tgid == all[i].tgid ||
+						  all[j].tgid == all[i].ppid))
+					break;
+			if (j < n) {
+				all[i].in = true;
+				grew = true;
+			}
+		}
+	}
+	for (i = 0; !ret && i < n; i++) {
+		if (!all[i].in || known(all[i].tid, ctx))
+			continue;
+		ret = cb(all[i].tid, ctx);
+		if (!ret)
+			reported++;
+	}
+	free(all);
+	return ret < 0 ? ret : reported;
+}

@@ -736,6 +736,17 @@ int tw_source_drain(struct tw_source *s, const struct tw_source_handler *h)
 	return 0;
 }
 
+int tw_source_filter_add_pid(struct tw_source *s, int tid)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%d", tid);
+	if (tracefs_instance_file_append(s->inst, "set_event_pid", val) < 0)
+		return tw_err(errno, "cannot add task %d to the instance's set_event_pid: %s", tid,
+			      strerror(errno));
+	return 0;
+}
+
 void tw_source_stop(struct tw_source *s)
 {
 	tracefs_instance_file_write(s->inst, "tracing_on", "0");

@@ -203,5 +203,34 @@ def test_identity(tmp):
           [(r["argv"], r["parent_exec_id"]) for r in progs])
 
 
+def test_pid(tmp):
+    """--pid: the process, the children it had already and the ones it starts; no other."""
+    prog = os.path.join(tmp, f"{U}pid")
+    shutil.copy("/bin/true", prog)
+    go = os.path.join(tmp, "go")
+    os.mkfifo(go)
+    # the tree: a shell whose child (started before tracewatch) waits on the fifo, then runs
+    # the program itself and from a grandchild
+    tree = subprocess.Popen(["sh", "-c", f"(read x < {go}; {prog} child; "
+                             f"sh -c '{prog} grandchild; :'); {prog} parent; wait"])
+
+    def work():
+        subprocess.run([prog, "outsider"])         # not in the tree
+        with open(go, "w") as f:
+            f.write("go\n")
+        tree.wait()
+
+    recs = run_tw(["--pid", str(tree.pid)], work, tmp)
+    got = sorted(r["argv"][1] for r in recs if r["event"] == "exec" and r["path"] == prog)
+    check("--pid: the tree's execs (an older child, a grandchild, the root), not an outsider",
+          got == ["child", "grandchild", "parent"], got)
+    others = [r for r in recs if r["event"] == "exec" and r["path"] != prog and
+              r["comm"] != "sh"]
+    check("--pid: no exec of any other process", not others, [r["path"] for r in others][:5])
+    r = subprocess.run([TW, "--pid", "4194303", "--duration", "1"], capture_output=True)
+    check("--pid of no process: exit 1 with a message", r.returncode == 1 and
+          b"not running" in r.stderr, r.stderr.decode())
+
+
 if __name__ == "__main__":
-    sys.exit(run_cases("twfilt-", test_folding, test_filters, test_identity))
+    sys.exit(run_cases("twfilt-", test_folding, test_filters, test_identity, test_pid))
