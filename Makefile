@@ -140,10 +140,10 @@ live: $(LIVE_BIN) $(PROG_BINS) $(TOOL_BINS)
 live-static: $(BUILD)/static/tracewatch
 	$(MAKE) live LIVE_BIN=$(BUILD)/static/tracewatch
 
-# The whole suite: unit + live, install and the static binary, other kernels under QEMU, then
-# unit + live again under ASan/UBSan, then the recording reader fuzzed for FUZZ_SECONDS (60 s
-# by default).
-test: unit live installcheck test-kernels asan fuzz
+# The whole suite: unit, the live suite on the static binary (the one to copy onto a host),
+# install, other kernels under QEMU, then unit + live again on the dynamic build under
+# ASan/UBSan, then the recording reader fuzzed for FUZZ_SECONDS (60 s by default).
+test: unit live-static installcheck test-kernels asan fuzz
 
 # make install into a scratch DESTDIR, every file checked, then make uninstall leaves none;
 # the static binary is static and runs.
