@@ -192,9 +192,11 @@ static int add_exec(struct proc *p, const struct tw_record *rec)
 		p->chain = b.data;
 	}
 	if (rec->argv) {
-		argv = tw_memdup(rec->argv, rec->argv_len + 1);
+		/* argv_len bytes, not necessarily followed by a NUL: copy them and end them. */
+		argv = tw_malloc(rec->argv_len + 1);
 		if (!argv)
 			return -ENOMEM;
+		memcpy(argv, rec->argv, rec->argv_len);
 		argv[rec->argv_len] = 0;
 	}
 	if (replace(&p->path, rec->path) || replace(&p->filename, rec->filename)) {
