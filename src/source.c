@@ -332,13 +332,40 @@ static void close_readers(struct tw_source *s)
 }
 
 /* Read the formats of the systems we use. */
-static struct tep_handle *load_formats(struct tw_source *s)
-{
-	const char *systems[] = { "sched", "task", "syscalls", "cgroup", NULL, NULL };
+static void load_libc_formats(struct tw_source *s, int index);
 
+/*
+ * Parse the format files of the events tracewatch uses, and only those: not whole systems
+ * (the syscalls system alone has hundreds), and not kallsyms or printk_formats, which
+ * tracefs_local_events_system() also loads and which only printing events needs. Layouts are
+ * this machine's: its long size and byte order. NULL on allocation failure; an event whose
+ * format can't be read is just missing (the decoder says so for the ones it needs).
+ */
+static struct tep_handle *load_formats(struct tw_source *s, const struct tw_event_spec *events)
+{
+	const struct tw_event_spec *e;
+	const uint16_t one = 1;
+	bool big = *(const uint8_t *)&one == 0;
+
+	s->tep = tep_alloc();
+	if (!s->tep)
+		return NULL;
+	tep_set_long_size(s->tep, (int)sizeof(long));
+	tep_set_page_size(s->tep, (int)sysconf(_SC_PAGESIZE));
+	tep_set_file_bigendian(s->tep, big ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(s->tep, big ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	for (e = events; e->system; e++) {
+		int size;
+		char *fmt = tracefs_event_file_read(NULL, e->system, e->name, "format", &size);
+
+		if (!fmt)
+			continue;
+		tep_parse_event(s->tep, fmt, size, e->system);
+		free(fmt);
+	}
 	if (s->uprobes)
-		systems[4] = s->uprobe_group;
-	return tracefs_local_events_system(NULL, systems);
+		load_libc_formats(s, 0);	/* eprobes have the same names */
+	return s->tep;
 }
 
 /* Uprobe events can be large (argv strings): give them room in a bigger sub-buffer. */
@@ -476,8 +503,7 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 		goto out_destroy;
 	}
 
-	s->tep = load_formats(s);
-	if (!s->tep) {
+	if (!load_formats(s, opts->events)) {
 		tw_err(errno ? errno : EIO, "cannot read the event formats from %s/events", tdir);
 		goto out_destroy;
 	}
