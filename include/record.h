@@ -45,6 +45,13 @@ struct tw_record {
 	const char *error;	/* exec_failed: errno name ("ENOENT"), static */
 	uint64_t lost;		/* TW_REC_LOST: number of events lost, 0 = unknown amount */
 	int cpu;		/* TW_REC_LOST: CPU whose buffer lost them, -1 otherwise */
+	/* Appended keys (after cpu in the output): */
+	char *interpreter;	/* exec: the "#!" interpreter the kernel opened; NULL none/unknown */
+	const char *exe_source;	/* static: fanotify, deleted, memfd, other-ns, proc, or why unknown */
+	const char *path_check;	/* static: verified, mismatch, kernel, unverified, ambiguous */
+	long euid;		/* -1 unknown */
+	long loginuid;		/* -1 unknown (or unset: 4294967295 is reported as is) */
+	const char *uid_source;	/* static: how uid/euid were learned */
 	struct tw_record *next;	/* queue link, owned by the holder */
 };
 

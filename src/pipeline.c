@@ -76,6 +76,8 @@ struct tw_pipeline {
 	struct tep_handle *tep;	/* owned when replaying */
 	char *probe_group;
 	char *probe_kind;
+	bool replay_fanotify;	/* the recording has fanotify items (meta fanotify=1) */
+	bool replay_taskstats;
 	struct answer *answers, **answers_tail;
 	unsigned char *held;	/* a block read ahead while collecting answers */
 	struct tw_rec_block held_block;
@@ -658,6 +660,19 @@ static int on_task_end(const struct tw_ts_item *it, void *ctx)
 	return push_side(p, ev);
 }
 
+/* A fanotify sync item: the queue was read empty before its time (see model.h). */
+static int push_fan_sync(struct tw_pipeline *p)
+{
+	struct tw_event *ev = tw_event_new(TW_EV_FAN_EXEC);
+
+	if (!ev)
+		return -ENOMEM;
+	ev->cpu = FAN_QUEUE(p);
+	ev->ts = tw_now_mono();
+	ev->tid = 0;
+	return push_side(p, ev);
+}
+
 /* Read what the side sources have queued; everything later has a later read time. */
 static int drain_side_sources(struct tw_pipeline *p)
 {
@@ -673,6 +688,15 @@ static int drain_side_sources(struct tw_pipeline *p)
 					    strerror(-ret));
 			if (ret == 0)
 				break;
+		}
+		/*
+		 * Read empty: every open that happened before @t has been delivered. A sync
+		 * item (tid 0) stamped after the reads tells the model so (model.h).
+		 */
+		if (ret == 0) {
+			ret = push_fan_sync(p);
+			if (ret)
+				return ret;
 		}
 		mark_drained(p, FAN_QUEUE(p), t);
 	}
@@ -949,6 +973,15 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 				ret = -ENOMEM;
 			continue;
 		}
+		if (!strcmp(line, "fanotify") || !strcmp(line, "taskstats")) {
+			bool on = !strcmp(eq, "1");
+
+			if (line[0] == 'f')
+				p->replay_fanotify = on;
+			else
+				p->replay_taskstats = on;
+			continue;
+		}
 		if (strcmp(line, "nr_cpus") && strcmp(line, "long_size") &&
 		    strcmp(line, "big_endian") && strcmp(line, "realtime_offset_ns"))
 			continue;
@@ -1038,6 +1071,8 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 			    (unsigned long long)b->offset);
 	p->ro = tw_reorder_new(NR_QUEUES(p));
 	mo.all_events = p->opts.all_events;
+	mo.fanotify = p->replay_fanotify;
+	mo.taskstats = p->replay_taskstats;
 	mo.realpath_fn = realpath_replay;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -1477,6 +1512,8 @@ static int open_live(struct tw_pipeline *p)
 	p->dec = tw_decoder_new(tw_source_tep(p->src), tw_source_uprobe_group(p->src));
 	p->ro = tw_reorder_new(NR_QUEUES(p));
 	mo.all_events = p->opts.all_events;
+	mo.fanotify = p->fan != NULL;
+	mo.taskstats = p->ts != NULL;
 	mo.realpath_fn = realpath_live;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;

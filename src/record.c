@@ -13,6 +13,8 @@ struct tw_record *tw_record_new(enum tw_record_type type)
 		return NULL;
 	rec->type = type;
 	rec->uid = -1;
+	rec->euid = -1;
+	rec->loginuid = -1;
 	rec->cpu = -1;
 	return rec;
 }
@@ -30,6 +32,7 @@ void tw_record_free(struct tw_record *rec)
 	free(rec->cgroup_path);
 	free(rec->container_id);
 	free(rec->pod_uid);
+	free(rec->interpreter);
 	free(rec);
 }
 

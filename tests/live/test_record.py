@@ -170,6 +170,40 @@ def blocks(data):
     return out
 
 
+# provenance columns: they say how much was known, so they differ where less was
+PROVENANCE = {"path_source", "cwd_source", "argv_source", "exe_source", "path_check", "uid_source"}
+
+
+def same_or_less_known(rows, full):
+    """The same records in the same order; each value the same as in the full report or
+    unknown (empty): a record let out at the cut may lack what later events would have told
+    (e.g. the files fanotify reported for an exec after the cut), but never says otherwise."""
+    if len(rows) != len(full):
+        return False
+    parse = lambda rs: list(csv.reader(io.StringIO("\n".join(r.decode() for r in rs) + "\n")))
+    a, b = parse(rows), parse(full)
+    head = a[0]
+    if head != b[0]:
+        return False
+    for x, y in zip(a[1:], b[1:]):
+        # a path checked against the executed file may come out as the kernel's own path of
+        # it when the check's answer (a realpath after the cut) is missing
+        kernel_path = dict(zip(head, x)).get("path_source") == "fanotify"
+        for name, u, v in zip(head, x, y):
+            if u != v and (name in ("timestamp", "event", "pid", "filename") or
+                           (u != "" and name not in PROVENANCE and
+                            not (name == "path" and kernel_path))):
+                return False
+    return True
+
+
+def first_difference(rows, full):
+    for x, y in zip(rows, full):
+        if x != y:
+            return (x, y)
+    return None
+
+
 def test_damaged(tmp, rec):
     data = open(rec, "rb").read()
     full = report(rec, "--format", "csv")
@@ -188,7 +222,8 @@ def test_damaged(tmp, rec):
     check("truncated: exit 1, the offset and the reason", r.returncode == 1 and
           f"offset {at - 7}: truncated" in err, err[-300:])
     check("truncated: the records before the cut are printed", 1 < len(rows) < len(full_rows)
-          and rows[:-1] == full_rows[:len(rows) - 1], (len(rows), len(full_rows)))
+          and same_or_less_known(rows[:-1], full_rows[:len(rows) - 1]),
+          (len(rows), len(full_rows), first_difference(rows[:-1], full_rows)))
 
     flip = os.path.join(tmp, "flip.twrec")
     bad = bytearray(data)

@@ -374,10 +374,10 @@ static struct mem synthetic_recording(void)
 static const char expected_csv[] =
 	"timestamp,ts_ns,event,pid,tid,ppid,uid,comm,filename,path,exe,cwd,argv,cgroup_id,"
 	"cgroup_path,container_id,container_runtime,pod_uid,path_source,cwd_source,argv_source,"
-	"error,lost,cpu\n"
+	"error,lost,cpu,interpreter,exe_source,path_check,euid,loginuid,uid_source\n"
 	"2023-11-14T22:13:20.000002000Z,2000,exec,200,200,100,,prog,./prog,/home/u/prog,,/home/u,"
-	",,,,,,cwd,snapshot,,,,\n"
-	"2023-11-14T22:13:20.000005999Z,5999,lost,0,0,,,,,,,,,,,,,,,,,,20,1\n";
+	",,,,,,cwd,snapshot,,,,,,,unverified,,,\n"
+	"2023-11-14T22:13:20.000005999Z,5999,lost,0,0,,,,,,,,,,,,,,,,,,20,1,,,,,,\n";
 
 static int replay(const struct mem *m, size_t len, char **out, size_t *out_len, char *err,
 		  size_t err_size)
