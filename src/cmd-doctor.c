@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "decode.h"
 #include "elfsym.h"
+#include "fanwatch.h"
 #include "probe.h"
 #include "uprobe.h"
 #include "util.h"
@@ -90,6 +91,22 @@ int cmd_doctor(int argc, char **argv)
 		printf("string tiers:    %s%s/proc probe at arrival, inheritance, snapshot at start\n",
 		       chdir_string ? "syscall event strings (6.19+), " : "",
 		       uprobes && libc_ok ? "libc uprobes (chdir path, exec argv), " : "");
+		{
+			struct tw_fanwatch_opts fo = { .no_mount_watch = true };
+			struct tw_fanwatch *fan = NULL;
+			bool have_fan = tw_fanwatch_open(&fo, &fan) == 0;
+
+			tw_fanwatch_close(fan);
+			/* The same decision as the live default (source.h, pipeline.c). */
+			printf("paths decided by: %s\n",
+			       !have_fan ? "the tiers above alone (no fanotify: paths not checked)" :
+			       chdir_string ? "fanotify (the executed file checks every path); "
+					      "syscall events on (they carry strings)" :
+			       uprobes && libc_ok ? "fanotify (the executed file checks every path); "
+						    "no syscall events (no strings in them here): "
+						    "libc uprobes stand in" :
+			       "fanotify (the executed file checks every path); syscall events on");
+		}
 		free(libc);
 		free(cg);
 	}

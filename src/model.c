@@ -686,14 +686,16 @@ static int set_exe_from_proc(struct pending *p, struct tw_record *rec, const cha
 	rec->exe_source = exe ? NULL : why;
 	if (!exe)
 		return 0;
-	if (!strncmp(exe, "/memfd:", 7)) {
+	if (!strncmp(exe, "/memfd:", 7) && exe_link_len(exe) != strlen(exe)) {
 		rec->exe = tw_strndup(exe + 1, exe_link_len(exe) - 1);
 		rec->exe_source = "memfd";
+	} else if (exe_link_len(exe) != strlen(exe)) {
+		/* Unlinked, or a file really named "... (deleted)": the text can't tell. */
+		rec->exe_source = "deleted-or-named-so";
+		return 0;
 	} else {
-		/* " (deleted)": where the unlinked file's name was. */
-		rec->exe = tw_strndup(exe, exe_link_len(exe));
-		rec->exe_source = p->other_ns ? "other-ns" :
-				  exe_link_len(exe) != strlen(exe) ? "deleted" : "proc";
+		rec->exe = tw_strdup(exe);
+		rec->exe_source = p->other_ns ? "other-ns" : "proc";
 	}
 	return rec->exe ? 0 : -ENOMEM;
 }
@@ -725,12 +727,16 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 		items[n++] = it;
 	/* The final ELF: the file /proc/PID/exe named, or the task end's exe. */
 	if (p->probe_proc_ok && p->probe.exe) {
-		size_t len = exe_link_len(p->probe.exe);
+		/* The link's text as is, or without " (deleted)" for an unlinked file. */
+		size_t full = strlen(p->probe.exe), len = exe_link_len(p->probe.exe);
 
-		for (i = 0; i < n && j < 0; i++)
-			if (items[i]->kind == TW_FAN_PATH && strlen(items[i]->path) == len &&
-			    !memcmp(items[i]->path, p->probe.exe, len))
+		for (i = 0; i < n && j < 0; i++) {
+			size_t want = (items[i]->flags & TW_FAN_DELETED) ? len : full;
+
+			if (items[i]->kind == TW_FAN_PATH && strlen(items[i]->path) == want &&
+			    !memcmp(items[i]->path, p->probe.exe, want))
 				j = i;
+		}
 	}
 	if (j < 0 && p->end_has_exe)
 		for (i = 0; i < n && j < 0; i++)
@@ -876,6 +882,7 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 		if (set_exe_from_proc(p, rec, NULL))
 			return -ENOMEM;
 		rec->uid = p->probe.uid;
+		rec->euid = p->probe.euid;
 		if (rec->uid >= 0)
 			rec->uid_source = "proc";
 	}
@@ -1016,6 +1023,7 @@ static int emit_simple(struct tw_model *m, struct tw_record *rec, uint64_t ts)
 	p->rec = rec;
 	p->ts = ts;
 	p->probe.uid = -1;
+	p->probe.euid = -1;
 	return pending_push(m, p);
 }
 
@@ -1450,6 +1458,7 @@ static int apply_exec(struct tw_model *m, struct tw_event *ev)
 	p->probe = ev->probe;
 	memset(&ev->probe, 0, sizeof(ev->probe));
 	ev->probe.uid = -1;
+	ev->probe.euid = -1;
 	p->probe_pid = pid;
 	p->probe_proc_ok = p->probe.t_read != 0;
 	if (p->probe.root)

@@ -70,6 +70,7 @@ struct tw_pipeline {
 	/* tids whose libc exec call was captured whole: their exec needs no /proc argv read */
 	int argv_captured[ARGV_CAPTURED_SLOTS];
 	bool refreshed;		/* the arrival stage added probe events */
+	bool auto_no_syscalls;	/* syscall events left off: fanotify checks paths instead */
 
 	/* Replayed input. */
 	struct tw_rec_reader *rd;
@@ -226,6 +227,7 @@ static void put_probe(struct tw_rec_writer *w, const struct tw_probe *pr)
 	tw_rec_put_str(w, pr->exe);
 	tw_rec_put_bytes(w, pr->argv, pr->argv_len);
 	tw_rec_put_str(w, pr->cgroup);
+	tw_rec_put_i64(w, pr->euid);	/* appended: blocks without it read as unknown */
 }
 
 static int record_event(struct tw_pipeline *p, int cpu, uint64_t ts, const void *data, int size,
@@ -1109,12 +1111,18 @@ static int get_probe(struct tw_rec_cursor *c, struct tw_probe *pr)
 		ret = tw_rec_get_strdup(c, &pr->argv, &pr->argv_len, true);
 	if (!ret)
 		ret = tw_rec_get_strdup(c, &pr->cgroup, NULL, false);
+	if (!ret && c->left) {
+		int64_t euid;
+
+		ret = tw_rec_get_i64(c, &euid) ? -EBADMSG : 0;
+		pr->euid = (long)euid;
+	}
 	return ret;
 }
 
 static int replay_event(struct tw_pipeline *p, const struct tw_rec_block *b)
 {
-	struct tw_probe pr = { .uid = -1 };
+	struct tw_probe pr = { .uid = -1, .euid = -1 };
 	const unsigned char *raw;
 	struct tw_rec_cursor c;
 	struct tw_event *ev;
@@ -1491,18 +1499,26 @@ static int open_live(struct tw_pipeline *p)
 	struct tw_model_opts mo = { 0 };
 	int ret;
 
-	p->src = tw_source_open(&p->opts.source);
-	if (!p->src)
-		return -EIO;	/* the source said why */
-	p->nr_cpus = tw_source_nr_cpus(p->src);
-	p->realtime_offset = realtime_offset();
-	/* Without them, paths and uids come from the other tiers (the modules said why). */
+	/* Without it, paths and uids come from the other tiers (the module said why). */
 	if (!p->opts.no_fanotify) {
 		struct tw_fanwatch_opts fo = { 0 };
 
 		if (tw_fanwatch_open(&fo, &p->fan) == -ENOMEM)
 			return tw_err(ENOMEM, "out of memory");
 	}
+	/*
+	 * The cheapest mode that stays exact: when fanotify checks every path against the
+	 * executed file and the syscall events would bring no strings (no string field in
+	 * their format, no event probes), they are not worth the slow syscall path they put
+	 * every task on: the libc uprobes (entry and return) stand in for them.
+	 */
+	p->opts.source.syscalls_only_for_strings = p->fan != NULL;
+	p->src = tw_source_open(&p->opts.source);
+	if (!p->src)
+		return -EIO;	/* the source said why */
+	p->auto_no_syscalls = !p->opts.source.no_syscalls && tw_source_no_syscalls(p->src);
+	p->nr_cpus = tw_source_nr_cpus(p->src);
+	p->realtime_offset = realtime_offset();
 	if (!p->opts.no_taskstats) {
 		struct tw_taskstats_opts to = { 0 };
 
@@ -1607,11 +1623,12 @@ void tw_pipeline_banner(const struct tw_pipeline *p, FILE *f)
 {
 	if (p->src)
 		fprintf(f, "tracewatch: tracing (instance %s, %d CPUs, strings: %s, executed "
-			   "files: %s, task ends: %s)%s; Ctrl-C to stop\n",
+			   "files: %s, task ends: %s%s)%s; Ctrl-C to stop\n",
 			tw_source_name(p->src), p->nr_cpus,
 			p->dec && tw_decoder_uprobe_count(p->dec) ? tw_source_probe_kind(p->src) :
 								    "/proc only",
 			p->fan ? "fanotify" : "not seen", p->ts ? "taskstats" : "not seen",
+			p->auto_no_syscalls ? ", no syscall events" : "",
 			p->rec ? ", recording" : "");
 	else
 		fprintf(f, "tracewatch: replaying %s (%d CPUs, strings: %s)\n",

@@ -349,7 +349,9 @@ int tw_uprobes_destroy(struct tw_uprobes *u)
 
 int tw_uprobes_remove_stale(void)
 {
-	struct tracefs_dynevent **all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_UPROBE, NULL);
+	/* Return probes too: the mode without syscall events sets them. */
+	struct tracefs_dynevent **all =
+		tracefs_dynevent_get_all(TRACEFS_DYNEVENT_UPROBE | TRACEFS_DYNEVENT_URETPROBE, NULL);
 	int removed = 0;
 	int i;
 
