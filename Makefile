@@ -4,6 +4,14 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 DESTDIR   ?=
+# Install locations (make install / uninstall); every one can be overridden.
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DOCDIR    ?= $(PREFIX)/share/doc/tracewatch
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+LOGROTATEDIR ?= $(SYSCONFDIR)/logrotate.d
 BUILD     ?= build
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
@@ -23,7 +31,8 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test unit live asan valgrind bench install clean deps format format-check test-kernels
+.PHONY: all test unit live live-static asan valgrind bench install uninstall static doccheck \
+	installcheck clean deps deps-build format format-check test-kernels
 
 SRCS      := $(wildcard src/*.c)
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
@@ -70,38 +79,88 @@ $(BUILD)/tools/%: tools/%.c $(LIB_OBJS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
-# Unit tests: cmocka, no kernel, no root. Every binary must pass.
-unit: $(UNIT_BINS)
+# Unit tests: cmocka, no kernel, no root. Every binary must pass; then the documentation check.
+unit: $(UNIT_BINS) doccheck
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
-# Live tests: the real binary against the real kernel (root).
-live: $(BUILD)/tracewatch $(PROG_BINS)
-	TW_BIN=$(abspath $(BUILD)/tracewatch) TW_PROGS=$(abspath $(BUILD)/progs) \
+# The man page and the completion against the binary's --help (and the fields and values
+# the source defines); the man page renders without warnings.
+doccheck: $(BUILD)/tracewatch
+	python3 tests/doc/check-man.py $(abspath $(BUILD)/tracewatch) dist/tracewatch.1
+	bash tests/doc/check-completion.sh $(abspath $(BUILD)/tracewatch)
+
+# Live tests: the real binary against the real kernel (root). LIVE_BIN picks another build.
+LIVE_BIN ?= $(BUILD)/tracewatch
+live: $(LIVE_BIN) $(PROG_BINS) $(TOOL_BINS)
+	TW_BIN=$(abspath $(LIVE_BIN)) TW_PROGS=$(abspath $(BUILD)/progs) \
 		bash tests/live/run.sh
 
-# The whole suite: unit + live, other kernels under QEMU, then unit + live again under ASan/UBSan.
-test: unit live test-kernels asan
+# The live suite on the static binary (the one to copy onto a host).
+live-static: $(BUILD)/static/tracewatch
+	$(MAKE) live LIVE_BIN=$(BUILD)/static/tracewatch
 
-# Tier 2 (eprobes) can't run on this kernel: boot Debian's 6.1 and 6.12 kernels under QEMU.
-test-kernels: $(BUILD)/tracewatch
-	bash tools/test-kernels.sh $(abspath $(BUILD)/tracewatch)
+# The whole suite: unit + live, install and the static binary, other kernels under QEMU, then
+# unit + live again under ASan/UBSan.
+test: unit live installcheck test-kernels asan
 
-asan:
-	$(MAKE) BUILD=$(BUILD)/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" unit live
+# make install into a scratch DESTDIR, every file checked, then make uninstall leaves none;
+# the static binary is static and runs.
+installcheck: $(BUILD)/tracewatch $(BUILD)/static/tracewatch
+	bash tests/install/check-install.sh
+	bash tests/install/check-static.sh $(abspath $(BUILD)/static/tracewatch)
 
-valgrind: $(UNIT_BINS)
-	@fail=0; for t in $(UNIT_BINS); do valgrind -q --error-exitcode=1 --leak-check=full $$t || fail=1; done; exit $$fail
+# Tier 2 (eprobes) can't run on this kernel: boot Debian's 6.1 and 6.12 kernels under QEMU,
+# with the static binary (no libraries to copy into their initramfs).
+test-kernels: $(BUILD)/static/tracewatch
+	bash tools/test-kernels.sh $(abspath $(BUILD)/static/tracewatch)
 
-bench: $(BUILD)/tracewatch $(PROG_BINS) $(TOOL_BINS)
-	TW_BIN=$(abspath $(BUILD)/tracewatch) TW_PROGS=$(abspath $(BUILD)/progs) \
-		TW_TOOLS=$(abspath $(BUILD)/tools) python3 tools/bench.py
+# A fully static binary: Debian's -dev packages ship libtracefs.a, libtraceevent.a, libelf.a and
+# libz.a; libcjson.a is built from Debian's cjson source package (tools/static-cjson.sh).
+static: $(BUILD)/static/tracewatch
+
+$(BUILD)/static/libcjson.a: tools/static-cjson.sh
+	$(Q)CC="$(CC)" bash tools/static-cjson.sh $(dir $@)
+
+# glibc warns that libtraceevent's plugin loader calls dlopen(): tracewatch loads no plugins.
+$(BUILD)/static/tracewatch: $(OBJS) $(BUILD)/static/libcjson.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $(OBJS) -L$(BUILD)/static \
+		$(shell $(PKG_CONFIG) --static --libs $(PKGS)) -lpthread 2>$@.log || \
+		{ cat $@.log >&2; rm -f $@.log; exit 1; }
+	$(Q)grep -v "dlopen' in statically linked\|in function .load_plugin'" $@.log >&2; rm -f $@.log
+
+# What a distribution package would install. The man page is gzip'd (Debian's convention);
+# the unit's ExecStart points at BINDIR.
+INSTALLED := $(BINDIR)/tracewatch $(MANDIR)/man1/tracewatch.1.gz $(BASHCOMPDIR)/tracewatch \
+	$(UNITDIR)/tracewatch.service $(LOGROTATEDIR)/tracewatch $(DOCDIR)/README.md \
+	$(DOCDIR)/LICENSE $(DOCDIR)/examples/vector.toml
 
 install: $(BUILD)/tracewatch
-	install -D -m 0755 $(BUILD)/tracewatch $(DESTDIR)$(PREFIX)/bin/tracewatch
+	install -D -m 0755 $(BUILD)/tracewatch $(DESTDIR)$(BINDIR)/tracewatch
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man1
+	gzip -9n < dist/tracewatch.1 > $(DESTDIR)$(MANDIR)/man1/tracewatch.1.gz
+	chmod 0644 $(DESTDIR)$(MANDIR)/man1/tracewatch.1.gz
+	install -D -m 0644 dist/tracewatch.bash-completion $(DESTDIR)$(BASHCOMPDIR)/tracewatch
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/bin/tracewatch|$(BINDIR)/tracewatch|' dist/tracewatch.service \
+		> $(DESTDIR)$(UNITDIR)/tracewatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/tracewatch.service
+	install -D -m 0644 dist/tracewatch.logrotate $(DESTDIR)$(LOGROTATEDIR)/tracewatch
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -D -m 0644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE
+	install -D -m 0644 dist/vector.toml $(DESTDIR)$(DOCDIR)/examples/vector.toml
 
+# Removes exactly what install put there (and the doc directory, when that leaves it empty).
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# What the build and the tests need (deps-build: the build only), Debian packages.
 deps:
-	bash tools/deps.sh
+	bash tools/deps.sh all
+
+deps-build:
+	bash tools/deps.sh build
 
 format:
 	clang-format -i src/*.c include/*.h tests/unit/*.c

@@ -35,12 +35,15 @@ struct tw_live_opts {
 	const char *ready_file;		/* written once tracing has started */
 	bool no_fanotify;		/* no FAN_OPEN_EXEC listener */
 	bool no_taskstats;		/* no taskstats listener */
+	bool show_failed;		/* every failed exec attempt as a record */
+	bool wide;			/* table: every column in full, whatever the terminal */
 };
 
 /*
  * Parse the live monitor's options (argv[0] is the command name). Returns 0 to run,
- * 1 when --help or --version was handled (exit 0), or -EINVAL after printing what is wrong
- * and a hint to stderr.
+ * 1 when --help or --version was handled (exit 0), -EINVAL after printing what is wrong
+ * and a hint to stderr, or -EIO when the help or version text could not be written (after
+ * a message). tw_cli_exit_code() turns a non-zero result into the exit code.
  */
 int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o);
 
@@ -49,6 +52,18 @@ int tw_cli_parse_live(int argc, char **argv, struct tw_live_opts *o);
  * and refuses the others. Returns as tw_cli_parse_live().
  */
 int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts *o);
+
+/*
+ * The exit code (exitcode.h) for a non-zero result of a tw_cli_parse_*() function:
+ * TW_EXIT_OK for a handled --help, TW_EXIT_USAGE for -EINVAL, TW_EXIT_ERROR otherwise.
+ */
+int tw_cli_exit_code(int parse_ret);
+
+/*
+ * Flush @f and check that everything printed on it got there (a full disk, a closed pipe).
+ * Returns 0, or -EIO after a message "cannot write the @what: REASON".
+ */
+int tw_cli_finish(FILE *f, const char *what);
 
 /* Print the usage text to @f. */
 void tw_cli_usage(FILE *f);

@@ -12,11 +12,33 @@
  *   U+200E, U+200F, U+2028, U+2029, U+202A..U+202E, U+2066..U+2069 -> "\\u{XXXX}" (hex,
  *   upper case).
  * HH is two lower-case hex digits. The output is printable UTF-8 (printable ASCII alone when
- * the input is ASCII): no byte below 0x20, no 0x7f, no invalid sequence.
+ * the input is ASCII): no byte below 0x20, no 0x7f, no invalid sequence. The terminal table
+ * and CSV use this rule.
+ *
+ * JSON rule (tw_escape_json()), written here with literal characters: a JSON string whose
+ * decoded value is the exact bytes whenever they are valid UTF-8, so that json.loads() and
+ * jq -r give the name back as it is:
+ *   "  -> \"     \  -> \\     newline -> \n     tab -> \t     CR -> \r
+ *   other C0 controls, DEL, and the invisible controls listed above (C1, bidi, line and
+ *   paragraph separators) -> \uxxxx, four lower-case hex digits (ESC is \u001b, U+202E is
+ *   \u202e);
+ *   every other valid UTF-8 sequence -> its own bytes.
+ * So the JSON text is printable UTF-8 too, safe to show on a terminal.
+ * Bytes that are NOT valid UTF-8 (some byte is part of no valid sequence, as defined above)
+ * fit in no JSON string, so the value is then their "byte-escaped" text:
+ *   \ -> the two characters \\     each byte of no valid sequence -> the four characters
+ *   \xHH (lower-case hex)     everything else unchanged,
+ * written as a JSON string by the rule above; the caller is told, so the record lists the
+ * keys whose values are in this form (JSON key "escaped"). Inverse of the byte-escaped form,
+ * in Python, on the decoded value v (a str):
+ *   re.sub(rb"\\(\\|x[0-9a-f]{2})",
+ *          lambda m: b"\\" if m[1] == b"\\" else bytes.fromhex(m[1][1:].decode()),
+ *          v.encode())
  */
 #ifndef TW_ESCAPE_H
 #define TW_ESCAPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util.h"
@@ -35,5 +57,14 @@ int tw_escape(struct tw_buf *out, const char *s, size_t len);
  * extra empty argument. Returns 0, or -ENOMEM with @out unchanged.
  */
 int tw_escape_argv(struct tw_buf *out, const char *argv, size_t len);
+
+/*
+ * Append @len bytes at @s as one JSON string, quotes included, by the JSON rule above.
+ * *@bytes_escaped: on entry, true forces the byte-escaped form even for valid UTF-8 (so that
+ * all strings of one key, such as the arguments of argv, are in one form); on return, whether
+ * the byte-escaped form was used. Returns 0, or -ENOMEM with @out and *@bytes_escaped
+ * unchanged.
+ */
+int tw_escape_json(struct tw_buf *out, const char *s, size_t len, bool *bytes_escaped);
 
 #endif

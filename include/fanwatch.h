@@ -61,8 +61,8 @@
  * - TW_FAN_LOST: the kernel's queue overflowed (FAN_Q_OVERFLOW); an unknown number of opens
  *   before @ts were dropped. Only @ts is set.
  *
- * Cost, measured on this machine (2 vCPU, 6.18): see the comment above tw_fanwatch_read() in
- * fanwatch.c for the numbers and for the comparison with the FID mode (FAN_REPORT_DFID_NAME).
+ * Cost, measured on this machine (2 vCPU, 6.18): see the comment at the top of fanwatch.c
+ * for the numbers and for the comparison with the FID mode (FAN_REPORT_DFID_NAME).
  */
 #ifndef TW_FANWATCH_H
 #define TW_FANWATCH_H
@@ -123,7 +123,8 @@ typedef int (*tw_fan_cb)(const struct tw_fan_item *it, void *ctx);
  * On success *@out is set and 0 returned. On failure -errno is returned, a one-line message
  * says what failed and that paths will come from the other tiers, and nothing is left open:
  * -EPERM without the capability, -ENOSYS/-EINVAL on kernels without fanotify or
- * FAN_OPEN_EXEC/FAN_REPORT_TID (5.0/5.15), -ENOMEM.
+ * FAN_REPORT_TID (4.20), -EINVAL from the root filesystem's mark without FAN_OPEN_EXEC
+ * (5.0), -ENOMEM.
  */
 int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **out);
 

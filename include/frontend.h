@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct tw_live_opts;
 struct tw_pipeline;
+struct tw_pipeline_opts;
 
 /* An output file of a command: standard output, or a file it opened. */
 struct tw_output {
@@ -55,12 +57,21 @@ int tw_frontend_open(struct tw_output *o, const char *path, const char *what);
 
 /*
  * After tw_pipeline_run() returned @run: print its error and the stats line to stderr.
- * Returns the process exit code (0: fine, also when the output's reader went away; 1: error).
+ * Returns the process exit code (exitcode.h): TW_EXIT_OK (also when the output's reader went
+ * away), TW_EXIT_ERROR, TW_EXIT_LOST when the kernel dropped events, or TW_EXIT_SIGNAL + N
+ * when a signal other than SIGINT and SIGTERM stopped the run.
  */
 int tw_frontend_finish(struct tw_frontend *fe, struct tw_pipeline *p, int run);
 
 /* Close the files opened. Returns 0, or -EIO when closing one failed (after a message). */
 int tw_frontend_close(struct tw_frontend *fe);
+
+/*
+ * The pipeline options every command sets alike from its parsed options @o and its open
+ * files @fe: processing, output, recording, and the signal flags.
+ */
+void tw_frontend_pipeline_opts(const struct tw_live_opts *o, const struct tw_frontend *fe,
+			       struct tw_pipeline_opts *po);
 
 /* Say on stderr which signal stopped the command, if one did. */
 void tw_frontend_said_signal(void);

@@ -35,10 +35,12 @@ struct tw_pipeline_opts {
 
 	/* Processing. */
 	bool all_events;		/* also fork, exit and chdir records */
+	bool show_failed;		/* every failed exec attempt, none folded */
 	struct tw_filter filter;
 
 	/* Output: records to @out in @format (NULL: none), every input to @record (NULL: none). */
 	enum tw_format format;
+	struct tw_sink_opts sink;	/* the table's layout */
 	FILE *out;
 	const char *out_path;		/* the file behind @out (NULL: not a file we opened) */
 	bool out_append;		/* @out goes on from an existing file: no header */

@@ -56,6 +56,12 @@ char *tw_cgroup_v2_root(const char *mountinfo);
 int tw_probe_cgroup(int pid, const char *v2_root, char **path, uint64_t *id);
 
 /*
+ * The mount namespace of @pid (the inode number of /proc/@pid/ns/mnt) into *@ns. Returns 0,
+ * or -ESRCH when the task is gone or the link can't be read.
+ */
+int tw_probe_mnt_ns(int pid, uint64_t *ns);
+
+/*
  * Whether @pid is a live tracewatch (its comm says so): the owner test for instances and
  * probes named after a pid, which a dead run's pid may since have been reused by anything.
  */
@@ -79,6 +85,7 @@ struct tw_proc_task {
 	int fs_owner;
 	uint64_t t_start;	/* CLOCK_MONOTONIC before the cwd read */
 	uint64_t t_read;	/* and after it */
+	uint64_t start_ns;	/* the task's start, ns since boot (/proc stat, clock ticks); 0 unknown */
 };
 
 /*

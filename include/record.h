@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "provenance.h"
+
 enum tw_record_type {
 	TW_REC_EXEC,
 	TW_REC_FORK,
@@ -39,12 +41,20 @@ struct tw_record {
 	char *container_id;	/* may be NULL */
 	const char *container_runtime; /* static string: docker, containerd, crio, podman, ... */
 	char *pod_uid;		/* Kubernetes pod UID, may be NULL */
-	const char *path_source; /* static string: absolute, cwd, proc-cwd, proc-exe, unresolved */
-	const char *cwd_source;	/* static: how the cwd was learned: uprobe, proc, snapshot, proc-exec */
-	const char *argv_source; /* static: uprobe, uprobe-truncated, proc; NULL when argv unknown */
+	enum tw_prov path_source; /* how path was found (TW_PROV_NONE: not an exec record) */
+	enum tw_prov cwd_source;  /* how the cwd was learned */
+	enum tw_prov argv_source; /* how argv was read (TW_PROV_NONE when argv is unknown) */
 	const char *error;	/* exec_failed: errno name ("ENOENT"), static */
 	uint64_t lost;		/* TW_REC_LOST: number of events lost, 0 = unknown amount */
 	int cpu;		/* TW_REC_LOST: CPU whose buffer lost them, -1 otherwise */
+	/*
+	 * exec: failed exec attempts of the same process folded into this record (a PATH
+	 * search); -1: not counted (other records, or every attempt shown with --failed).
+	 */
+	int failed_attempts;
+	char *exec_id;		/* this program execution's id (ident.h), NULL unknown */
+	char *parent_exec_id;	/* the id of the image that forked the process, NULL unknown */
+	char *parent_path;	/* that image's path, NULL unknown */
 	/* Appended keys (after cpu in the output): */
 	char *interpreter;	/* exec: the "#!" interpreter the kernel opened; NULL none/unknown */
 	const char *exe_source;	/* static: fanotify, deleted, memfd, other-ns, proc, or why unknown */
@@ -55,9 +65,9 @@ struct tw_record {
 	struct tw_record *next;	/* queue link, owned by the holder */
 };
 
-/* A zeroed record (uid = -1, cpu = -1). NULL on allocation failure. */
+/* A zeroed record (uid = -1, cpu = -1, failed_attempts = -1). NULL on allocation failure. */
 struct tw_record *tw_record_new(enum tw_record_type type);
-/* Free the record and the strings it owns (not path_source). Accepts NULL. */
+/* Free the record and the strings it owns. Accepts NULL. */
 void tw_record_free(struct tw_record *rec);
 /* "exec", "fork", "exit", "chdir", "lost". */
 const char *tw_record_type_name(enum tw_record_type type);

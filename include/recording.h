@@ -19,11 +19,11 @@
  *
  *   META     (1)  str text: "key=value" lines (tracewatch version, kernel, boot id, host,
  *                 nr_cpus, long_size, big_endian, realtime_offset_ns, probe_group,
- *                 probe_kind). Exactly one, first.
+ *                 probe_kind, fanotify, taskstats). Exactly one, first.
  *   FORMAT   (2)  str system, str name, str format: an event's tracefs "format" file. Every
  *                 event an EVENT block refers to has its FORMAT block before it.
  *   SEED     (3)  a task found in /proc at start: i32 tid, tgid, ppid, fs_owner, root;
- *                 u64 cgroup_id, t_start, t_read; str comm, cwd, cgroup.
+ *                 u64 cgroup_id, t_start, t_read; str comm, cwd, cgroup; u64 start_ns.
  *   EVENT    (4)  u32 cpu, u64 ts, str raw (the ring-buffer record), then what was read at
  *                 its arrival: u64 t_start, t_read; i64 uid; i32 ppid, root; u64 cgroup_id;
  *                 str cwd, exe, argv (NUL-separated), cgroup.

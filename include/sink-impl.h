@@ -12,9 +12,14 @@
 #include "util.h"
 
 struct tw_sink;
+struct tw_table;
 
 /* One output format. tw_sink_write() resets s->line, calls format(), then writes s->line. */
 struct tw_sink_ops {
+	/* Set up format state from @opts (never NULL), before header(); NULL when none. 0 or -ENOMEM. */
+	int (*init)(struct tw_sink *s, const struct tw_sink_opts *opts);
+	/* Free what init() set up; called for every created sink, also after a failed init(). */
+	void (*release)(struct tw_sink *s);
 	/* Header into s->line (written by tw_sink_new()); NULL when the format has none. */
 	int (*header)(struct tw_sink *s);
 	/* One record as one complete line into s->line. 0 or -ENOMEM; nothing is written on error. */
@@ -37,6 +42,7 @@ struct tw_sink {
 	bool ts_cached;
 	int64_t ts_sec;
 	char ts_sec_text[TW_SINK_TS_SEC_LEN + 1];
+	struct tw_table *table;		/* the table's layout and state (sink-table.c) */
 };
 
 /* The columns of every record, in output order (CSV header = JSON keys); lost, cpu last. */
@@ -65,6 +71,10 @@ enum tw_column {
 	TW_COL_ERROR,
 	TW_COL_LOST,
 	TW_COL_CPU,
+	TW_COL_FAILED_ATTEMPTS,
+	TW_COL_EXEC_ID,
+	TW_COL_PARENT_EXEC_ID,
+	TW_COL_PARENT_PATH,
 	/* Appended after the original contract's keys: */
 	TW_COL_INTERPRETER,
 	TW_COL_EXE_SOURCE,

@@ -3,6 +3,7 @@
 #ifndef TW_SINK_H
 #define TW_SINK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -15,6 +16,20 @@ enum tw_format {
 };
 
 struct tw_sink;
+
+/* How a sink lays out its output; only the table has choices. A zeroed struct is the default. */
+struct tw_sink_opts {
+	/* Table: every column in full, whatever the terminal width (--wide). */
+	bool wide;
+	/*
+	 * Table: the width, in terminal columns, to fit each row into. 0: the COLUMNS
+	 * environment variable when it is a number, else the width of @out when it is a
+	 * terminal, else no limit (a file or a pipe gets every column in full, as with @wide).
+	 */
+	unsigned int columns;
+	/* Continue an existing file: no header now (see tw_sink_new_append()). */
+	bool append;
+};
 
 /* Parse "table", "csv" or "json". Returns 0, or -EINVAL for anything else. */
 int tw_format_parse(const char *name, enum tw_format *fmt);
@@ -32,6 +47,13 @@ struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offs
  * NULL on failure. Free with tw_sink_close().
  */
 struct tw_sink *tw_sink_new_append(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns);
+
+/*
+ * tw_sink_new(), or tw_sink_new_append() when @opts->append, with layout options @opts
+ * (NULL: defaults).
+ */
+struct tw_sink *tw_sink_new_opts(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns,
+				 const struct tw_sink_opts *opts);
 
 /*
  * Write what a new file starts with (the CSV header, the table's column titles), e.g. after

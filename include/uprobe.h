@@ -45,7 +45,8 @@ bool tw_uprobe_func_is_ret(enum tw_uprobe_func f);
 
 /*
  * The libc this process runs with (from /proc/self/maps): the host's libc, which every
- * dynamically linked host program maps too. malloc'd; NULL if not found.
+ * dynamically linked host program maps too. A static build maps none: then init's libc
+ * (/proc/1/maps), else the first of the usual paths that exists. malloc'd; NULL if not found.
  */
 char *tw_uprobe_host_libc(void);
 

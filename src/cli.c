@@ -2,11 +2,13 @@
 /* cli.c - command-line parsing and help text of the live monitor (getopt_long). */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "exitcode.h"
 #include "uprobe.h"
 #include "util.h"
 
@@ -32,6 +34,11 @@ void tw_cli_usage(FILE *f)
 	      "  -o, --output FILE      write records to FILE ('-': standard output). An existing\n"
 	      "                         file is appended to, never overwritten; SIGHUP reopens\n"
 	      "                         FILE (log rotation), copytruncate works too\n"
+	      "      --wide             table: every column in full. Without it the table fits\n"
+	      "                         the terminal (COLUMNS, else its width): narrow ones drop\n"
+	      "                         UID, then PPID, COMM, ARGS, CWD, and long values are\n"
+	      "                         cut with an ellipsis (paths keep their end). A file or\n"
+	      "                         a pipe always gets every column in full\n"
 	      "  -d, --duration SEC     stop after SEC seconds (fractions allowed)\n"
 	      "  -e, --events SET       exec (default): exec records only;\n"
 	      "                         all: also fork, exit and chdir records\n"
@@ -42,6 +49,20 @@ void tw_cli_usage(FILE *f)
 	      "      --container ID     only records of containers whose id starts with ID\n"
 	      "      --host-only        only records outside containers (known cgroup, no container)\n"
 	      "      --containers-only  only records inside containers\n"
+	      "      --uid USER         only records of this real uid (name or number)\n"
+	      "      --comm GLOB        only records whose comm matches GLOB\n"
+	      "      --path GLOB        only exec records whose path matches GLOB ('*' matches\n"
+	      "                         '/' too: --path '/usr/*')\n"
+	      "      --exclude-uid USER, --exclude-comm GLOB, --exclude-path GLOB\n"
+	      "                         leave those out. Each filter may be repeated (any value\n"
+	      "                         matches); all filters must pass. A value tracewatch does\n"
+	      "                         not know (uid, path) never matches a filter and is never\n"
+	      "                         excluded\n"
+	      "      --failed           show every failed exec attempt as its own record. By\n"
+	      "                         default the attempts that precede a successful exec of\n"
+	      "                         the same process (a PATH search) are folded into that\n"
+	      "                         exec's record (failed_attempts); the others are shown\n"
+	      "                         when the process ends\n"
 	      "      --max-args N       argv elements captured in the kernel per exec (default 16)\n"
 	      "      --no-uprobes       no uprobes on libc: chdir paths and argv then come from\n"
 	      "                         /proc reads, which lose the race against processes that\n"
@@ -73,6 +94,7 @@ void tw_cli_usage(FILE *f)
 	      "  record -o FILE         write a recording instead of records\n"
 	      "  report FILE            print the records of a recording\n"
 	      "  doctor                 tell what this kernel allows and what tracewatch will use\n"
+	      "                         (tracewatch COMMAND --help for a command's options)\n"
 	      "\n"
 	      "Each exec record says how its path was found (path_source): absolute (the\n"
 	      "program was run by absolute path), cwd (relative path joined with the tracked\n"
@@ -80,11 +102,35 @@ void tw_cli_usage(FILE *f)
 	      "(from /proc/PID/exe, for fexecve/execveat), or unresolved: the path could not\n"
 	      "be established and is not guessed. Lost events are reported, never hidden.\n"
 	      "\n"
+	      "Exit status:\n"
+	      "  0  the run ended as asked (--duration, Ctrl-C, SIGTERM) with every record written;\n"
+	      "     doctor: tracewatch can run here\n"
+	      "  1  an error (the message says what and what to do); doctor: it cannot run here\n"
+	      "  2  a usage error: unknown option or command, bad value; help not written\n"
+	      "  3  the run ended as asked, but the kernel dropped events (event=lost records)\n"
+	      "  128+N  ended by signal N (other than SIGINT/SIGTERM) after cleaning up\n"
+	      "\n"
 	      "Examples:\n"
 	      "  sudo tracewatch\n"
 	      "  sudo tracewatch --format csv -o execs.csv --duration 60\n"
 	      "  sudo tracewatch --format json | jq .path\n",
 	      f);
+}
+
+int tw_cli_finish(FILE *f, const char *what)
+{
+	if (fflush(f) == 0 && !ferror(f))
+		return 0;
+	/* fflush() set errno; a stream that failed earlier only has its error flag. */
+	tw_err(errno ? errno : EIO, "cannot write the %s: %s", what, strerror(errno ? errno : EIO));
+	return -EIO;
+}
+
+int tw_cli_exit_code(int parse_ret)
+{
+	if (parse_ret > 0)
+		return TW_EXIT_OK;
+	return parse_ret == -EINVAL ? TW_EXIT_USAGE : TW_EXIT_ERROR;
 }
 
 /* A number in [@min, @max] (a whole one when @whole); NaN and trailing text are refused. */
@@ -116,7 +162,8 @@ static int parse_number(const char *opt, const char *arg, double min, double max
 
 enum { OPT_POLL_MS = 256, OPT_CGROUP, OPT_CONTAINER, OPT_HOST_ONLY, OPT_CONTAINERS_ONLY,
        OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS, OPT_RECORD, OPT_STATS,
-       OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS };
+       OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS, OPT_WIDE, OPT_UID, OPT_COMM, OPT_PATH,
+       OPT_EXCLUDE_UID, OPT_EXCLUDE_COMM, OPT_EXCLUDE_PATH, OPT_FAILED };
 
 struct cli_option {
 	struct option opt;
@@ -134,6 +181,13 @@ static const struct cli_option cli_options[] = {
 	{ { "container", required_argument, NULL, OPT_CONTAINER }, ON_PRINTING },
 	{ { "host-only", no_argument, NULL, OPT_HOST_ONLY }, ON_PRINTING },
 	{ { "containers-only", no_argument, NULL, OPT_CONTAINERS_ONLY }, ON_PRINTING },
+	{ { "uid", required_argument, NULL, OPT_UID }, ON_PRINTING },
+	{ { "comm", required_argument, NULL, OPT_COMM }, ON_PRINTING },
+	{ { "path", required_argument, NULL, OPT_PATH }, ON_PRINTING },
+	{ { "exclude-uid", required_argument, NULL, OPT_EXCLUDE_UID }, ON_PRINTING },
+	{ { "exclude-comm", required_argument, NULL, OPT_EXCLUDE_COMM }, ON_PRINTING },
+	{ { "exclude-path", required_argument, NULL, OPT_EXCLUDE_PATH }, ON_PRINTING },
+	{ { "failed", no_argument, NULL, OPT_FAILED }, ON_PRINTING },
 	{ { "max-args", required_argument, NULL, OPT_MAX_ARGS }, ON_TRACING },
 	{ { "no-uprobes", no_argument, NULL, OPT_NO_UPROBES }, ON_TRACING },
 	{ { "no-probes", no_argument, NULL, OPT_NO_PROBES }, ON_TRACING },
@@ -143,6 +197,7 @@ static const struct cli_option cli_options[] = {
 	{ { "no-fanotify", no_argument, NULL, OPT_NO_FANOTIFY }, ON_TRACING },
 	{ { "no-taskstats", no_argument, NULL, OPT_NO_TASKSTATS }, ON_TRACING },
 	{ { "ready-file", required_argument, NULL, OPT_READY_FILE }, ON_TRACING },
+	{ { "wide", no_argument, NULL, OPT_WIDE }, ON_PRINTING },
 	{ { "help", no_argument, NULL, 'h' }, ON_ALL },
 	{ { "version", no_argument, NULL, 'V' }, ON_ALL },
 };
@@ -173,6 +228,7 @@ void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 		      "      --no-taskstats, --stats SEC,\n"
 		      "      --ready-file FILE  as for 'tracewatch' (see tracewatch --help)\n"
 		      "  -h, --help             show this help\n"
+		      "  -V, --version          show the version\n"
 		      "\n"
 		      "Example:\n"
 		      "  sudo tracewatch record -o build.twrec --duration 600\n"
@@ -188,15 +244,54 @@ void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 		      "records that came before it, and the exit code is 1.\n"
 		      "\n"
 		      "Options:\n"
-		      "  -f, --format FMT       table (default on a terminal), csv or json\n"
+		      "  -f, --format FMT       table (default), csv or json\n"
 		      "  -o, --output FILE      write records to FILE instead of standard output\n"
 		      "  -e, --events SET       exec (default) or all (also fork, exit, chdir)\n"
-		      "      --cgroup PREFIX, --container ID, --host-only, --containers-only\n"
+		      "      --wide             table: every column in full\n"
+		      "      --cgroup PREFIX, --container ID, --host-only, --containers-only,\n"
+		      "      --uid USER, --comm GLOB, --path GLOB, --exclude-uid USER,\n"
+		      "      --exclude-comm GLOB, --exclude-path GLOB, --failed\n"
 		      "                         filters, as for 'tracewatch'\n"
-		      "  -h, --help             show this help\n",
+		      "  -h, --help             show this help\n"
+		      "  -V, --version          show the version\n",
 		      f);
 	else
 		tw_cli_usage(f);
+}
+
+/* One --uid/--comm/--path (or --exclude-) value into its set of the filter. */
+static int add_filter(struct tw_live_opts *o, int opt, const char *value)
+{
+	static const struct {
+		int opt;
+		const char *name;
+		size_t set;		/* offset of the set in struct tw_filter */
+		bool is_uid;
+	} sets[] = {
+		{ OPT_UID, "--uid", offsetof(struct tw_filter, uid), true },
+		{ OPT_COMM, "--comm", offsetof(struct tw_filter, comm), false },
+		{ OPT_PATH, "--path", offsetof(struct tw_filter, path), false },
+		{ OPT_EXCLUDE_UID, "--exclude-uid", offsetof(struct tw_filter, no_uid), true },
+		{ OPT_EXCLUDE_COMM, "--exclude-comm", offsetof(struct tw_filter, no_comm), false },
+		{ OPT_EXCLUDE_PATH, "--exclude-path", offsetof(struct tw_filter, no_path), false },
+	};
+	size_t i;
+	int ret;
+
+	for (i = 0; i < TW_ARRAY_SIZE(sets); i++) {
+		if (sets[i].opt != opt)
+			continue;
+		ret = tw_filter_add((struct tw_filter_set *)((char *)&o->filter + sets[i].set),
+				    value, sets[i].is_uid);
+		if (ret == -E2BIG)
+			fprintf(stderr, "tracewatch: %s given more than %d times\n", sets[i].name,
+				TW_FILTER_MAX_VALUES);
+		else if (ret)
+			fprintf(stderr, "tracewatch: %s '%s': no such user (give a user name or "
+					"a number)\n", sets[i].name, value);
+		return ret;
+	}
+	return -EINVAL;
 }
 
 int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts *o)
@@ -284,6 +379,18 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 		case OPT_CONTAINERS_ONLY:
 			o->filter.containers_only = true;
 			break;
+		case OPT_UID:
+		case OPT_COMM:
+		case OPT_PATH:
+		case OPT_EXCLUDE_UID:
+		case OPT_EXCLUDE_COMM:
+		case OPT_EXCLUDE_PATH:
+			if (add_filter(o, c, optarg))
+				return -EINVAL;
+			break;
+		case OPT_FAILED:
+			o->show_failed = true;
+			break;
 		case OPT_MAX_ARGS:
 			if (parse_number("--max-args", optarg, 1, TW_UPROBE_MAX_ARGS, true, &v))
 				return -EINVAL;
@@ -312,12 +419,17 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 		case OPT_NO_TASKSTATS:
 			o->no_taskstats = true;
 			break;
+		case OPT_WIDE:
+			o->wide = true;
+			break;
 		case 'h':
+			errno = 0;
 			tw_cli_usage_cmd(cmd, stdout);
-			return 1;
+			return tw_cli_finish(stdout, "help text") ? -EIO : 1;
 		case 'V':
+			errno = 0;
 			printf("tracewatch %s\n", TW_VERSION);
-			return 1;
+			return tw_cli_finish(stdout, "version") ? -EIO : 1;
 		case ':':
 			fprintf(stderr, "tracewatch: option '%s' needs a value\n", argv[optind - 1]);
 			fprintf(stderr, "Try '%s --help'.\n", cmd_names[cmd]);

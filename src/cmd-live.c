@@ -21,7 +21,7 @@ static int trace(enum tw_cli_cmd cmd, int argc, char **argv)
 
 	ret = tw_cli_parse(cmd, argc, argv, &o);
 	if (ret)
-		return ret > 0 ? 0 : 2;
+		return tw_cli_exit_code(ret);
 	tw_frontend_signals(cmd == TW_CLI_LIVE && o.output && strcmp(o.output, "-"));
 	if (cmd == TW_CLI_RECORD) {
 		if (tw_frontend_open(&fe.record, o.output, "recording"))
@@ -33,6 +33,7 @@ static int trace(enum tw_cli_cmd cmd, int argc, char **argv)
 			return 1;
 		}
 	}
+	tw_frontend_pipeline_opts(&o, &fe, &po);
 	po.source.buffer_kb = o.buffer_kb;
 	po.source.buffer_percent = 25;
 	po.source.events = tw_decode_event_specs();
@@ -41,19 +42,8 @@ static int trace(enum tw_cli_cmd cmd, int argc, char **argv)
 	po.source.no_syscalls = o.no_syscalls;
 	po.no_fanotify = o.no_fanotify;
 	po.no_taskstats = o.no_taskstats;
-	po.all_events = o.all_events;
-	po.filter = o.filter;
-	po.format = o.format;
-	po.out = fe.out.f;
-	po.out_path = fe.out.path;
-	po.out_append = fe.out.appending;
-	po.record = fe.record.f;
 	po.duration = o.duration;
 	po.poll_ms = o.poll_ms;
-	po.stop = tw_frontend_stop_flag();
-	po.reopen = tw_frontend_reopen_flag();
-	po.stats_now = tw_frontend_stats_flag();
-	po.stats_interval = o.stats_interval;
 	p = tw_pipeline_new(&po);
 	if (!p) {
 		tw_frontend_close(&fe);

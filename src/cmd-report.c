@@ -21,7 +21,7 @@ int cmd_report(int argc, char **argv)
 
 	ret = tw_cli_parse(TW_CLI_REPORT, argc, argv, &o);
 	if (ret)
-		return ret > 0 ? 0 : 2;
+		return tw_cli_exit_code(ret);
 	tw_frontend_signals(false);
 	if (!strcmp(o.input, "-")) {
 		in = stdin;
@@ -37,16 +37,10 @@ int cmd_report(int argc, char **argv)
 			fclose(in);
 		return 1;
 	}
+	tw_frontend_pipeline_opts(&o, &fe, &po);
 	po.replay = in;
 	po.replay_name = o.input;
-	po.all_events = o.all_events;
-	po.filter = o.filter;
-	po.format = o.format;
-	po.out = fe.out.f;
-	po.out_path = fe.out.path;
-	po.out_append = fe.out.appending;
-	po.stop = tw_frontend_stop_flag();
-	po.stats_now = tw_frontend_stats_flag();
+	po.reopen = NULL;	/* SIGHUP stops a report */
 	p = tw_pipeline_new(&po);
 	if (!p) {
 		ret = 1;

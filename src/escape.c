@@ -291,3 +291,147 @@ out_nomem:
 	truncate_buf(out, start);
 	return -ENOMEM;
 }
+
+/*
+ * Bytes that stand for themselves in a JSON string: printable ASCII but the quote and the
+ * backslash.
+ */
+static const bool json_plain[256] = {
+	[0x20 ... 0x21] = true,	/* 0x22 is the quote */
+	[0x23 ... 0x5b] = true,	/* 0x5c is the backslash */
+	[0x5d ... 0x7e] = true,
+};
+
+/* Whether all 8 bytes of @w stand for themselves in a JSON string. */
+static inline bool word_json_plain(uint64_t w)
+{
+	return word_plain(w) && !tw_word_has_byte(w, '"');
+}
+
+/* Append "\uxxxx" for the code point @cp (< 0x10000). */
+static int json_u(struct tw_buf *out, uint32_t cp)
+{
+	char esc[6] = { '\\', 'u', hex_lower[(cp >> 12) & 15], hex_lower[(cp >> 8) & 15],
+			hex_lower[(cp >> 4) & 15], hex_lower[cp & 15] };
+
+	return tw_buf_append(out, esc, sizeof(esc));
+}
+
+/*
+ * The JSON string of @len bytes at @s, quotes included (see escape.h). In the byte-escaped
+ * form (@bytes) a backslash is the value's "\\" (JSON text \\\\) and a byte of no valid
+ * sequence the value's "\xHH" (JSON text \\xHH). Without @bytes, such a byte is -EILSEQ:
+ * the caller starts again in the byte-escaped form. Returns 0, -EILSEQ or -ENOMEM; on
+ * error, @out may hold part of the string (the caller truncates it).
+ */
+static int json_string(struct tw_buf *out, const unsigned char *s, size_t len, bool bytes)
+{
+	size_t i = 0;
+
+	if (tw_buf_putc(out, '"'))
+		return -ENOMEM;
+	while (i < len) {
+		size_t run = i, n = 0;
+		uint32_t cp = 0;
+		unsigned char c;
+		int ret;
+
+		/* The longest run that passes unchanged: plain ASCII and valid visible UTF-8. */
+		for (;;) {
+			uint64_t w;
+
+			while (len - run >= 8) {
+				memcpy(&w, s + run, 8);
+				if (!word_json_plain(w))
+					break;
+				run += 8;
+			}
+			while (run < len && json_plain[s[run]])
+				run++;
+			if (run == len || s[run] < 0x80)
+				break;
+			n = utf8_seq(s + run, len - run, &cp);
+			if (!n || invisible_control(cp))
+				break;
+			run += n;
+			n = 0;
+		}
+		if (run > i && tw_buf_append(out, s + i, run - i))
+			return -ENOMEM;
+		i = run;
+		if (i == len)
+			break;
+		c = s[i];
+		if (n) {
+			ret = json_u(out, cp);	/* an invisible control (all are < 0x10000) */
+			i += n;
+		} else if (c >= 0x80) {
+			char esc[6] = { '\\', '\\', 'x', hex_lower[c >> 4], hex_lower[c & 15] };
+
+			if (!bytes)
+				return -EILSEQ;
+			ret = tw_buf_append(out, esc, 5);
+			i++;
+		} else {
+			switch (c) {
+			case '"':
+				ret = tw_buf_append(out, "\\\"", 2);
+				break;
+			case '\\':
+				ret = bytes ? tw_buf_append(out, "\\\\\\\\", 4) :
+					      tw_buf_append(out, "\\\\", 2);
+				break;
+			case '\n':
+				ret = tw_buf_append(out, "\\n", 2);
+				break;
+			case '\t':
+				ret = tw_buf_append(out, "\\t", 2);
+				break;
+			case '\r':
+				ret = tw_buf_append(out, "\\r", 2);
+				break;
+			default:
+				ret = json_u(out, c);	/* other C0 controls and DEL */
+				break;
+			}
+			i++;
+		}
+		if (ret)
+			return -ENOMEM;
+	}
+	return tw_buf_putc(out, '"') ? -ENOMEM : 0;
+}
+
+/**
+ * tw_escape_json() - append a byte string as one JSON string
+ * @out: buffer to append to
+ * @str: the bytes (any value, NUL included; not NUL-terminated)
+ * @len: number of bytes at @str
+ * @bytes_escaped: in: true forces the byte-escaped form; out: whether it was used
+ *
+ * Applies the JSON rule of escape.h, quotes included. Valid UTF-8 (nearly every name) is
+ * written in one pass; a byte of no valid sequence restarts the string in the byte-escaped
+ * form, since the value can then only be text that stands for the bytes.
+ *
+ * Return: 0, or -ENOMEM with @out and *@bytes_escaped unchanged.
+ */
+int tw_escape_json(struct tw_buf *out, const char *str, size_t len, bool *bytes_escaped)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t start = out->len;
+	bool bytes = *bytes_escaped;
+	int ret;
+
+	ret = json_string(out, s, len, bytes);
+	if (ret == -EILSEQ) {
+		truncate_buf(out, start);
+		bytes = true;
+		ret = json_string(out, s, len, bytes);
+	}
+	if (ret) {
+		truncate_buf(out, start);
+		return -ENOMEM;
+	}
+	*bytes_escaped = bytes;
+	return 0;
+}

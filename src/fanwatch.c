@@ -19,18 +19,24 @@
 #include "util.h"
 
 /*
- * Cost per item, and fd mode vs FID mode (tw-sourcedump --bench, 2000 execs of /bin/true,
- * listener CPU from getrusage in a process that only reads; 2 vCPU VM, 6.18, 2 items per
- * exec: /usr/bin/true and the ELF loader):
- *   fd mode (this file): statx + readlink(/proc/self/fd/N) + close per item   see BENCH_FD
- *   FID mode (FAN_REPORT_DFID_NAME): open_by_handle_at(dir) + readlink + close per item,
- *     plus the name join                                                      see BENCH_FID
- * The FID mode is no cheaper (it needs an fd of the directory to make a path, where the fd
- * mode gets the file's fd for free) and it is not exact: the directory handle gives the
- * directory's path at read time and the name is the one used at exec, so a rename of the
- * file in between gives a path to another file or none; its identity would need the
- * FAN_REPORT_FID handle decoded as well, and memfds (no directory) come without a name.
- * So the fd mode is kept.
+ * Cost per item, fd mode vs FID mode. tw-sourcedump --bench 1000 --bench-mode M: a child
+ * runs 1000 fork+execs of /bin/true (2 items each, the program and the ELF loader; the
+ * host's other execs add more) while the reader drains every 50 ms; drain_us is the
+ * reader thread's CPU (CLOCK_THREAD_CPUTIME_ID) spent reading and handling the items.
+ * 2 vCPU VM, 6.18, load average 9-11 from other jobs (a getppid() costs 1.5-1.9 us here,
+ * so absolute numbers are high; the ratios are what counts). Two runs each:
+ *   bare      the kernel makes each fd at read, we only close it     4.8-5.2 us per item
+ *   fd        this file: + statx + readlinkat(/proc/self/fd, N)       16.0-17.2 us
+ *   fid       FAN_REPORT_DFID_NAME: open_by_handle_at(dir) + readlink
+ *             + join the name + fstatat for the identity             20.6-21.5 us
+ *   fid-only  FAN_REPORT_FID, the handle alone, no syscall per item   2.2-2.5 us
+ * The FID mode with a path costs more than the fd mode (it has to open the directory that
+ * the fd mode gets for free) and is not exact: the directory handle gives the directory's
+ * path at read time and the name is the one used at exec, so a rename of the file in
+ * between gives a path to another file or none, and a deleted or memfd file has no name.
+ * The handle alone is cheap but is no path, and turning it into dev+inode depends on each
+ * filesystem's handle format. So the fd mode is kept. Its floor is the kernel's fd: about
+ * a third of the cost; statx and readlinkat are the rest.
  */
 
 /* The item buffer: about 2,700 events of 24 bytes. */
@@ -711,6 +717,61 @@ int tw_fanwatch_read(struct tw_fanwatch *w, tw_fan_cb cb, void *ctx)
 
 /* ---- life cycle ---- */
 
+/*
+ * The superblock of our root mount, as mountinfo names it (stat's st_dev is not it on
+ * btrfs, whose subvolumes have their own): the line whose mount id is that of "/".
+ */
+static int root_sdev(unsigned int *major, unsigned int *minor)
+{
+	struct tw_buf text = {0};
+	struct statx stx;
+	char *line, *next;
+	int ret;
+
+	if (statx(AT_FDCWD, "/", 0, STATX_MNT_ID, &stx) || !(stx.stx_mask & STATX_MNT_ID))
+		return -ENOENT;
+	ret = read_all("/proc/self/mountinfo", &text);
+	for (line = text.data; !ret && line && *line; line = next) {
+		struct tw_mountinfo mi;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!tw_fanwatch_parse_mountinfo(line, &mi) &&
+		    (uint64_t)mi.mnt_id == stx.stx_mnt_id) {
+			*major = mi.major;
+			*minor = mi.minor;
+			tw_buf_release(&text);
+			return 0;
+		}
+	}
+	tw_buf_release(&text);
+	return ret ? ret : -ENOENT;
+}
+
+static struct sb_mark *find_root_record(struct tw_fanwatch *w)
+{
+	unsigned int major, minor;
+
+	return root_sdev(&major, &minor) ? NULL : find_mark(w, major, minor);
+}
+
+/* 0 when the kernel lists a mark of ours on the root filesystem, else -errno. */
+static int root_is_marked(struct tw_fanwatch *w)
+{
+	struct id_set live = {0};
+	unsigned int major, minor;
+	int ret;
+
+	ret = root_sdev(&major, &minor);
+	if (!ret)
+		ret = read_live_marks(w, &live);
+	if (!ret && !id_set_has(&live, kdev(major, minor)))
+		ret = -ENOENT;
+	free(live.ids);
+	return ret;
+}
+
 /* Find the memfd superblock (a tmpfs mounted only inside the kernel) and, if @mark, mark it. */
 static int setup_memfd(struct tw_fanwatch *w, bool mark)
 {
@@ -796,7 +857,6 @@ int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **o
 	struct epoll_event ev = {0};
 	struct sb_mark *root = NULL;
 	struct tw_fanwatch *w;
-	struct stat st;
 	int ret;
 
 	if (!opts)
@@ -822,7 +882,7 @@ int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **o
 		else if (ret == -EINVAL)
 			tw_err(ret,
 			       "fanotify unavailable: fanotify_init: %s (FAN_REPORT_TID needs "
-			       "Linux 5.15 or later)",
+			       "Linux 4.20 or later)",
 			       strerror(-ret));
 		else
 			tw_err(ret, "fanotify unavailable: fanotify_init: %s", strerror(-ret));
@@ -835,9 +895,11 @@ int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **o
 		goto out_close;
 	}
 	/* Without the root filesystem's mark the source is of no use. */
-	if (stat("/", &st) || !(root = find_mark(w, major(st.st_dev), minor(st.st_dev))) ||
-	    root->err) {
-		ret = root && root->err ? root->err : -ENOENT;
+	ret = root_is_marked(w);
+	if (ret) {
+		root = find_root_record(w);
+		if (ret != -ENOMEM && root && root->err)
+			ret = root->err;
 		tw_err(ret, "fanotify: cannot mark the root filesystem: %s", strerror(-ret));
 		goto out_close;
 	}

@@ -12,6 +12,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "exitcode.h"
 #include "frontend.h"
 #include "pipeline.h"
 #include "util.h"
@@ -157,7 +159,14 @@ int tw_frontend_finish(struct tw_frontend *fe, struct tw_pipeline *p, int run)
 	if (st.overrun > st.lost)
 		tw_warn("the kernel overwrote %llu events that were not all reported in the stream; "
 			"raise --buffer-size", (unsigned long long)(st.overrun - st.lost));
-	return ret;
+	if (ret)
+		return TW_EXIT_ERROR;
+	/* SIGINT and SIGTERM are the way to stop; any other signal is said in the status. */
+	if (stop_signal && stop_signal != SIGINT && stop_signal != SIGTERM)
+		return TW_EXIT_SIGNAL + stop_signal;
+	if (st.lost || st.overrun > st.lost)
+		return TW_EXIT_LOST;
+	return TW_EXIT_OK;
 }
 
 int tw_frontend_ready(const char *ready_file)
@@ -194,6 +203,24 @@ void tw_frontend_unready(const char *ready_file)
 {
 	if (ready_file)
 		unlink(ready_file);
+}
+
+void tw_frontend_pipeline_opts(const struct tw_live_opts *o, const struct tw_frontend *fe,
+			       struct tw_pipeline_opts *po)
+{
+	po->all_events = o->all_events;
+	po->show_failed = o->show_failed;
+	po->filter = o->filter;
+	po->format = o->format;
+	po->sink.wide = o->wide;
+	po->out = fe->out.f;
+	po->out_path = fe->out.path;
+	po->out_append = fe->out.appending;
+	po->record = fe->record.f;
+	po->stop = &stop_signal;
+	po->reopen = &reopen_pending;
+	po->stats_now = &stats_pending;
+	po->stats_interval = o->stats_interval;
 }
 
 void tw_frontend_said_signal(void)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "exitcode.h"
 
 struct cmd_struct {
 	const char *name;
@@ -27,7 +28,7 @@ int main(int argc, char **argv)
 				return commands[i].fn(argc - 1, argv + 1);
 		fprintf(stderr, "tracewatch: unknown command '%s'\nTry 'tracewatch --help'.\n",
 			argv[1]);
-		return 2;
+		return TW_EXIT_USAGE;
 	}
 	return cmd_live(argc, argv);
 }

@@ -41,7 +41,7 @@ struct cwd_value {
 	uint64_t t_read;
 	int probe_tid;
 	bool listed;		/* in the model's tentative list */
-	const char *source;	/* how it was learned: "uprobe", "proc", "snapshot" */
+	enum tw_prov source;	/* how it was learned: uprobe, proc, snapshot, ... */
 };
 
 /* A cgroup as last seen; shared by the tasks in it. A re-created cgroup gets a new id and so a new ref. */
@@ -251,7 +251,7 @@ static int track_tentative(struct tw_model *m, struct cwd_value *v)
 
 /* A value read from /proc during [t_start, t_read] by task @tid. Takes @path, even on failure. */
 static struct cwd_value *cwd_new(struct tw_model *m, char *path, uint64_t t_start,
-				 uint64_t t_read, int tid, const char *source)
+				 uint64_t t_read, int tid, enum tw_prov source)
 {
 	struct cwd_value *v = tw_calloc(1, sizeof(*v));
 
@@ -750,7 +750,7 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 		/* "/proc/self/fd/3" names a file through an fd: never passed off as a path. */
 		free(rec->path);
 		rec->path = NULL;
-		rec->path_source = "unresolved";
+		rec->path_source = TW_PROV_UNRESOLVED;
 		path = NULL;
 	}
 	if (path) {
@@ -762,7 +762,7 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 	free(real);
 	if (path && k < 0 && cwd_based) {
 		/* The cwd model led elsewhere: that value is stale for every holder (a rename). */
-		if (p->model_cwd && !strcmp(rec->path_source, "cwd"))
+		if (p->model_cwd && rec->path_source == TW_PROV_CWD)
 			p->model_cwd->invalid = true;
 		/* The cwd /proc gave at the exec, when it was another one. */
 		if (p->probe_cwd_ok && p->probe.cwd && rec->cwd && strcmp(p->probe.cwd, rec->cwd)) {
@@ -786,8 +786,8 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 			rec->path = alt;
 			free(rec->cwd);
 			rec->cwd = cwd;
-			rec->path_source = "proc-cwd";
-			rec->cwd_source = "proc-exec";
+			rec->path_source = TW_PROV_PROC_CWD;
+			rec->cwd_source = TW_PROV_PROC_EXEC;
 			alt = NULL;
 		}
 		free(alt);
@@ -816,7 +816,7 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 		rec->path = kp ? tw_strdup(kp) : NULL;
 		if (kp && !rec->path)
 			return -ENOMEM;
-		rec->path_source = rec->path ? "fanotify" : "unresolved";
+		rec->path_source = rec->path ? TW_PROV_FANOTIFY : TW_PROV_UNRESOLVED;
 		if (!kp)
 			rec->path_check = (items[j]->flags & TW_FAN_OTHER_NS) ? "other-ns" :
 					  (items[j]->flags & TW_FAN_DELETED) ? "deleted" : "kernel";
@@ -824,18 +824,18 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 			/* The cwd model led to another file: its cwd is not the process's. */
 			free(rec->cwd);
 			rec->cwd = NULL;
-			rec->cwd_source = NULL;
+			rec->cwd_source = TW_PROV_NONE;
 		}
 	} else if (path && n) {
 		/* Files were opened for it and the path names none of them: it is wrong. */
 		rec->path_check = "mismatch";
 		free(rec->path);
 		rec->path = NULL;
-		rec->path_source = "unresolved";
+		rec->path_source = TW_PROV_UNRESOLVED;
 		if (cwd_based) {
 			free(rec->cwd);
 			rec->cwd = NULL;
-			rec->cwd_source = NULL;
+			rec->cwd_source = TW_PROV_NONE;
 		}
 	} else {
 		rec->path_check = n ? "ambiguous" : "unverified";
@@ -875,7 +875,7 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 {
 	struct tw_record *rec = p->rec;
 	const char *cwd = NULL;
-	const char *cwd_source = NULL;
+	enum tw_prov cwd_source = TW_PROV_NONE;
 	const char *fn = rec->filename;
 
 	if (p->probe_proc_ok) {
@@ -892,13 +892,15 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 		rec->argv = steal(&p->uexec->argv);
 		rec->argv_len = p->uexec->argv_len;
 		if (p->uexec->eprobe)
-			rec->argv_source = p->uexec->argv_truncated ? "eprobe-truncated" : "eprobe";
+			rec->argv_source = p->uexec->argv_truncated ? TW_PROV_EPROBE_TRUNCATED :
+								      TW_PROV_EPROBE;
 		else
-			rec->argv_source = p->uexec->argv_truncated ? "uprobe-truncated" : "uprobe";
+			rec->argv_source = p->uexec->argv_truncated ? TW_PROV_UPROBE_TRUNCATED :
+								      TW_PROV_UPROBE;
 	} else if (p->probe_proc_ok && p->probe.argv) {
 		rec->argv = steal(&p->probe.argv);
 		rec->argv_len = p->probe.argv_len;
-		rec->argv_source = "proc";
+		rec->argv_source = TW_PROV_PROC;
 	}
 	rec->ppid = p->model_ppid;
 	if (!rec->ppid && p->probe_proc_ok)
@@ -908,7 +910,7 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 
 	if (cwd_still_valid(p->model_cwd)) {
 		cwd = p->model_cwd->path;
-		cwd_source = "cwd";
+		cwd_source = TW_PROV_CWD;
 		rec->cwd_source = p->model_cwd->source;
 	}
 	if (p->probe_cwd_ok && p->probe.cwd && (!cwd || strcmp(cwd, p->probe.cwd))) {
@@ -918,18 +920,18 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 		if (exe_link_len(p->probe.cwd) != strlen(p->probe.cwd)) {
 			/* " (deleted)": the directory is gone; no path names it any more. */
 			cwd = NULL;
-			cwd_source = NULL;
-			rec->cwd_source = "deleted";
+			cwd_source = TW_PROV_NONE;
+			rec->cwd_source = TW_PROV_DELETED;
 		} else {
 			cwd = p->probe.cwd;
-			cwd_source = "proc-cwd";
-			rec->cwd_source = "proc-exec";
+			cwd_source = TW_PROV_PROC_CWD;
+			rec->cwd_source = TW_PROV_PROC_EXEC;
 		}
 	}
 	if (p->other_ns) {
 		/* Even /proc's texts are in its mount namespace's view: no host path. */
 		cwd = NULL;
-		rec->cwd_source = "other-ns";
+		rec->cwd_source = TW_PROV_OTHER_NS;
 	}
 	if (cwd) {
 		rec->cwd = tw_strdup(cwd);
@@ -937,20 +939,20 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 			return -ENOMEM;
 	}
 
-	rec->path_source = "unresolved";
+	rec->path_source = TW_PROV_UNRESOLVED;
 	if (!strncmp(fn, "/dev/fd/", 8)) {
 		/* fexecve / execveat(dirfd): the fd is gone; only the kernel's exe link knows. */
 		if (rec->exe && !strcmp(rec->exe_source, "proc") && !p->other_ns) {
 			rec->path = tw_strdup(rec->exe);
 			if (!rec->path)
 				return -ENOMEM;
-			rec->path_source = "proc-exe";
+			rec->path_source = TW_PROV_PROC_EXE;
 		}
 	} else if (fn[0] == '/' && !p->other_ns) {
 		rec->path = tw_strdup(fn);
 		if (!rec->path)
 			return -ENOMEM;
-		rec->path_source = "absolute";
+		rec->path_source = TW_PROV_ABSOLUTE;
 	} else if (cwd) {
 		rec->path = tw_path_join(cwd, fn, m->opts.realpath_fn, m->opts.realpath_ctx);
 		if (!rec->path && errno == ENOMEM)
@@ -959,13 +961,13 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 			rec->path_source = cwd_source;
 	}
 	if (p->need_fan) {
-		bool cwd_based = rec->path && strcmp(rec->path_source, "absolute");
+		bool cwd_based = rec->path && rec->path_source != TW_PROV_ABSOLUTE;
 		int ret = fan_match(m, p, cwd_based);
 
 		if (ret)
 			return ret;
 	} else {
-		if (filename_is_fd_link(fn) && rec->path && !strcmp(rec->path_source, "absolute")) {
+		if (filename_is_fd_link(fn) && rec->path && rec->path_source == TW_PROV_ABSOLUTE) {
 			/* "/proc/self/fd/3" is a name for an fd, not the file's path. */
 			free(rec->path);
 			rec->path = NULL;
@@ -974,7 +976,7 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 				if (!rec->path)
 					return -ENOMEM;
 			}
-			rec->path_source = rec->path ? "proc-exe" : "unresolved";
+			rec->path_source = rec->path ? TW_PROV_PROC_EXE : TW_PROV_UNRESOLVED;
 		}
 		rec->path_check = p->other_ns ? "other-ns" : "unverified";
 	}
@@ -1207,7 +1209,7 @@ static bool syscall_string_exact(const char *s)
 }
 
 static struct cwd_value *cwd_from_string(struct tw_model *m, struct cwd_value *base,
-					 const char *path, const char *source)
+					 const char *path, enum tw_prov source)
 {
 	struct tw_buf joined = { 0 };
 	struct cwd_value *v;
@@ -1272,9 +1274,10 @@ static int apply_chdir(struct tw_model *m, struct tw_event *ev)
 		s_path = u_path = NULL;
 	}
 	if (s_path && !others_inflight && syscall_string_exact(s_path))
-		v = cwd_from_string(m, t->fs->cwd, s_path, "syscall");
+		v = cwd_from_string(m, t->fs->cwd, s_path, TW_PROV_SYSCALL);
 	if (!v && u_path && !others_inflight)
-		v = cwd_from_string(m, t->fs->cwd, u_path, t->u_chdir_eprobe ? "eprobe" : "uprobe");
+		v = cwd_from_string(m, t->fs->cwd, u_path,
+				    t->u_chdir_eprobe ? TW_PROV_EPROBE : TW_PROV_UPROBE);
 	free(u_path);
 	free(s_path);
 	if (v) {
@@ -1283,7 +1286,7 @@ static int apply_chdir(struct tw_model *m, struct tw_event *ev)
 		if (u_set)
 			m->st.string_fallbacks++;
 		v = cwd_new(m, steal(&ev->probe.cwd), ev->probe.t_start, ev->probe.t_read, ev->tid,
-			    "proc");
+			    TW_PROV_PROC);
 		if (!v)
 			return -ENOMEM;
 		if (others_inflight || !ev->probe.t_read)
@@ -1563,18 +1566,18 @@ static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
 		if (!u->argv_fault) {
 			rec->argv = steal(&u->argv);
 			rec->argv_len = u->argv_len;
-			rec->argv_source = u->eprobe ? "eprobe" : "uprobe";
+			rec->argv_source = u->eprobe ? TW_PROV_EPROBE : TW_PROV_UPROBE;
 		}
 		if (rec->filename && rec->filename[0] == '/') {
 			rec->path = tw_strdup(rec->filename);
-			rec->path_source = "absolute";
+			rec->path_source = TW_PROV_ABSOLUTE;
 		}
 		/*
 		 * A relative attempt opened no file to check the cwd against (a renamed or
 		 * deleted-and-recreated directory would go unnoticed): not resolved.
 		 */
 		if (!rec->path)
-			rec->path_source = "unresolved";
+			rec->path_source = TW_PROV_UNRESOLVED;
 		rec->path_check = "unverified";
 		uexec_free(u);
 	}
@@ -1714,7 +1717,7 @@ int tw_model_seed(struct tw_model *m, const struct tw_proc_task *pt)
 
 			if (!path)
 				return -ENOMEM;
-			v = cwd_new(m, path, pt->t_start, pt->t_read, pt->tid, "snapshot");
+			v = cwd_new(m, path, pt->t_start, pt->t_read, pt->tid, TW_PROV_SNAPSHOT);
 			if (!v)
 				return -ENOMEM;
 		}

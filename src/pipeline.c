@@ -18,6 +18,7 @@
 
 #include "decode.h"
 #include "fanwatch.h"
+#include "ident.h"
 #include "model.h"
 #include "pipeline.h"
 #include "probe.h"
@@ -39,6 +40,8 @@
 #define CLONE_INTO_CGROUP_FLAG 0x200000000ull
 /* Buffers read from a side source per wake-up, so that none starves the ring buffers. */
 #define MAX_SIDE_READS 64
+/* Failed exec attempts held for folding into their process's next exec; the oldest go out. */
+#define MAX_HELD_FAILURES 1024
 /* Mount namespaces whose filesystems were given to fanotify. */
 #define MAX_MARKED_NS 256
 
@@ -93,8 +96,13 @@ struct tw_pipeline {
 	struct tw_reorder *ro;
 	struct tw_model *model;
 	struct tw_sink *sink;
+	struct tw_ident *ident;
 	struct tw_rec_writer *rec;
 	uint8_t recorded_format[65536 / 8];
+
+	/* Failed exec attempts waiting for their process's next exec or end (oldest first). */
+	struct tw_record *held_fail, **held_fail_tail;
+	int nr_held_fail;
 
 	uint64_t last_released;
 	uint64_t late;
@@ -173,6 +181,20 @@ static int record_format(int id, const char *system, const char *name, void *ctx
 	return record_block(p, TW_BLK_FORMAT);
 }
 
+/* The kernel's id of this boot ("" when it can't be read). */
+static void read_boot_id(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+
+	buf[0] = 0;
+	if (!f)
+		return;
+	if (!fgets(buf, (int)size, f))
+		buf[0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
 static int record_meta(struct tw_pipeline *p)
 {
 	const char *group = tw_source_uprobe_group(p->src);
@@ -182,19 +204,12 @@ static int record_meta(struct tw_pipeline *p)
 	char boot_id[64] = "";
 	struct tw_buf meta = { 0 };
 	struct utsname u;
-	FILE *f;
 	int ret;
 
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
 	gethostname(host, sizeof(host) - 1);
-	f = fopen("/proc/sys/kernel/random/boot_id", "re");
-	if (f) {
-		if (!fgets(boot_id, sizeof(boot_id), f))
-			boot_id[0] = 0;
-		boot_id[strcspn(boot_id, "\n")] = 0;
-		fclose(f);
-	}
+	read_boot_id(boot_id, sizeof(boot_id));
 	ret = tw_buf_printf(&meta,
 			    "tracewatch=%s\nkernel=%s\nhost=%s\nboot_id=%s\nnr_cpus=%d\n"
 			    "long_size=%d\nbig_endian=%d\nrealtime_offset_ns=%lld\n"
@@ -242,12 +257,14 @@ static int record_event(struct tw_pipeline *p, int cpu, uint64_t ts, const void 
 
 /* ---- the stages every input goes through ---- */
 
-static int emit_record(struct tw_record *rec, void *ctx)
+/* The last stage: the event set, the filters, the sink. Takes @rec. */
+static int deliver(struct tw_pipeline *p, struct tw_record *rec)
 {
-	struct tw_pipeline *p = ctx;
+	bool extra = rec->type == TW_REC_FORK || rec->type == TW_REC_EXIT ||
+		     rec->type == TW_REC_CHDIR;
 	int ret = 0;
 
-	if (!tw_filter_match(&p->opts.filter, rec)) {
+	if ((extra && !p->opts.all_events) || !tw_filter_match(&p->opts.filter, rec)) {
 		tw_record_free(rec);
 		return 0;
 	}
@@ -269,6 +286,99 @@ static int emit_record(struct tw_record *rec, void *ctx)
 	}
 	tw_record_free(rec);
 	return ret;
+}
+
+/*
+ * Let the held failed attempts of process @pid out (all of them when @pid is 0), or with
+ * @fold count and drop them. Returns the count, or the first sink error.
+ */
+static int release_failures(struct tw_pipeline *p, int pid, bool fold)
+{
+	struct tw_record **pp = &p->held_fail;
+	int n = 0, ret = 0;
+
+	while (*pp) {
+		struct tw_record *r = *pp;
+
+		if (pid && r->pid != pid) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		p->nr_held_fail--;
+		r->next = NULL;
+		n++;
+		if (fold)
+			tw_record_free(r);
+		else if (!ret)
+			ret = deliver(p, r);
+		else
+			tw_record_free(r);
+	}
+	p->held_fail_tail = pp;
+	while (*p->held_fail_tail)
+		p->held_fail_tail = &(*p->held_fail_tail)->next;
+	return ret ? ret : n;
+}
+
+/*
+ * Records from the model, in time order. A failed exec attempt waits for what its process
+ * does next: an exec folds it into that exec's record (failed_attempts: a PATH search is
+ * one exec, not five records), the process's end or lost events let it out as it is.
+ */
+static int emit_record(struct tw_record *rec, void *ctx)
+{
+	struct tw_pipeline *p = ctx;
+	int ret;
+
+	/* Identities follow the records in time order, before any is held back. */
+	ret = tw_ident_record(p->ident, rec);
+	if (ret) {
+		tw_record_free(rec);
+		return ret;
+	}
+	if (p->opts.show_failed)
+		return deliver(p, rec);
+	switch (rec->type) {
+	case TW_REC_EXEC_FAILED:
+		if (p->nr_held_fail >= MAX_HELD_FAILURES) {
+			struct tw_record *old = p->held_fail;
+
+			p->held_fail = old->next;
+			if (!p->held_fail)
+				p->held_fail_tail = &p->held_fail;
+			p->nr_held_fail--;
+			old->next = NULL;
+			ret = deliver(p, old);
+			if (ret) {
+				tw_record_free(rec);
+				return ret;
+			}
+		}
+		rec->next = NULL;
+		*p->held_fail_tail = rec;
+		p->held_fail_tail = &rec->next;
+		p->nr_held_fail++;
+		return 0;
+	case TW_REC_EXEC:
+		ret = release_failures(p, rec->pid, true);
+		rec->failed_attempts = ret;
+		break;
+	case TW_REC_EXIT:
+		ret = release_failures(p, rec->pid, false);
+		break;
+	case TW_REC_LOST:
+		ret = release_failures(p, 0, false);
+		break;
+	default:
+		ret = 0;
+		break;
+	}
+	if (ret < 0) {
+		tw_record_free(rec);
+		return ret;
+	}
+	return deliver(p, rec);
 }
 
 static int push_event(struct tw_pipeline *p, struct tw_event *ev)
@@ -308,9 +418,14 @@ static int release_events(struct tw_pipeline *p, bool all)
 		if (ret)
 			return ret;
 	}
-	if (all)
-		return tw_model_flush(p->model);
-	return tw_model_advance(p->model, tw_reorder_watermark(p->ro));
+	if (!all)
+		return tw_model_advance(p->model, tw_reorder_watermark(p->ro));
+	ret = tw_model_flush(p->model);
+	if (!ret) {
+		ret = release_failures(p, 0, false);
+		ret = ret < 0 ? ret : 0;
+	}
+	return ret;
 }
 
 static int release(struct tw_pipeline *p, bool all)
@@ -373,16 +488,11 @@ static char *realpath_replay(const char *dir, void *ctx)
  */
 static int mark_namespace(struct tw_pipeline *p, int pid)
 {
-	char path[64], *link;
 	uint64_t ns;
 	int i, ret;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
-	link = tw_readlink(path);
-	if (!link)
+	if (tw_probe_mnt_ns(pid, &ns))
 		return 0;	/* gone already */
-	ns = strtoull(strchrnul(link, '[') + 1, NULL, 10);
-	free(link);
 	for (i = 0; i < p->nr_marked_ns; i++)
 		if (p->marked_ns[i] == ns)
 			return 0;
@@ -509,21 +619,32 @@ static void put_seed(struct tw_rec_writer *w, const struct tw_proc_task *t)
 	tw_rec_put_str(w, t->comm);
 	tw_rec_put_str(w, t->cwd);
 	tw_rec_put_str(w, t->cgroup);
+	tw_rec_put_u64(w, t->start_ns);
+}
+
+/* A task that was there at start, for the model and (processes) for the identities. */
+static int seed_model(struct tw_pipeline *p, const struct tw_proc_task *t)
+{
+	int ret = tw_model_seed(p->model, t);
+
+	if (!ret && t->tid == t->tgid)
+		ret = tw_ident_seed(p->ident, t->tgid, t->ppid, t->start_ns);
+	return ret;
 }
 
 static int seed_task(const struct tw_proc_task *t, void *ctx)
 {
 	struct tw_pipeline *p = ctx;
 
-	if (p->rec) {
-		int ret;
+	int ret;
 
+	if (p->rec) {
 		put_seed(p->rec, t);
 		ret = record_block(p, TW_BLK_SEED);
 		if (ret)
 			return ret;
 	}
-	return tw_model_seed(p->model, t);
+	return seed_model(p, t);
 }
 
 static int64_t realtime_offset(void)
@@ -966,6 +1087,13 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 		if (!eq)
 			continue;
 		*eq++ = 0;
+		if (!strcmp(line, "boot_id")) {
+			tw_ident_free(p->ident);
+			p->ident = tw_ident_new(eq);
+			if (!p->ident)
+				ret = -ENOMEM;
+			continue;
+		}
 		if (!strcmp(line, "probe_group") || !strcmp(line, "probe_kind")) {
 			char **dst = line[6] == 'g' ? &p->probe_group : &p->probe_kind;
 
@@ -1072,7 +1200,7 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 					 "tracewatch needs (see above)",
 			    (unsigned long long)b->offset);
 	p->ro = tw_reorder_new(NR_QUEUES(p));
-	mo.all_events = p->opts.all_events;
+	mo.all_events = true;	/* exit records end held failures; deliver() filters */
 	mo.fanotify = p->replay_fanotify;
 	mo.taskstats = p->replay_taskstats;
 	mo.realpath_fn = realpath_replay;
@@ -1080,9 +1208,15 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 	mo.emit = emit_record;
 	mo.emit_ctx = p;
 	p->model = tw_model_new(&mo);
-	if (p->opts.out)
-		p->sink = tw_sink_new(p->opts.format, p->opts.out, p->realtime_offset);
-	if (!p->ro || !p->model || (p->opts.out && !p->sink))
+	if (!p->ident)
+		p->ident = tw_ident_new(NULL);	/* a recording without the boot id */
+	if (p->opts.out) {
+		struct tw_sink_opts so = p->opts.sink;
+
+		so.append = p->opts.out_append;
+		p->sink = tw_sink_new_opts(p->opts.format, p->opts.out, p->realtime_offset, &so);
+	}
+	if (!p->ro || !p->model || !p->ident || (p->opts.out && !p->sink))
 		return -ENOMEM;
 	return 0;
 }
@@ -1192,6 +1326,8 @@ static int replay_seed(struct tw_pipeline *p, const struct tw_rec_block *b)
 		ret = tw_rec_get_strdup(&c, &cwd, NULL, false);
 	if (!ret)
 		ret = tw_rec_get_strdup(&c, &cgroup, NULL, false);
+	if (!ret && tw_rec_get_u64(&c, &t.start_ns))
+		ret = -EBADMSG;
 	if (!ret) {
 		t.tid = (int)tid;
 		t.tgid = (int)tgid;
@@ -1201,7 +1337,7 @@ static int replay_seed(struct tw_pipeline *p, const struct tw_rec_block *b)
 		t.comm = comm;
 		t.cwd = cwd;
 		t.cgroup = cgroup;
-		ret = tw_model_seed(p->model, &t);
+		ret = seed_model(p, &t);
 	} else if (ret != -ENOMEM) {
 		ret = fail(p, -EBADMSG, "offset %llu: seed block: damaged",
 			   (unsigned long long)b->offset);
@@ -1489,6 +1625,7 @@ static struct tw_pipeline *pipeline_alloc(const struct tw_pipeline_opts *opts)
 		return NULL;
 	p->opts = *opts;
 	p->answers_tail = &p->answers;
+	p->held_fail_tail = &p->held_fail;
 	p->out_good = opts->out ? file_end(opts->out) : -1;
 	p->rec_good = opts->record ? file_end(opts->record) : -1;
 	return p;
@@ -1527,7 +1664,7 @@ static int open_live(struct tw_pipeline *p)
 	}
 	p->dec = tw_decoder_new(tw_source_tep(p->src), tw_source_uprobe_group(p->src));
 	p->ro = tw_reorder_new(NR_QUEUES(p));
-	mo.all_events = p->opts.all_events;
+	mo.all_events = true;	/* exit records end held failures; deliver() filters */
 	mo.fanotify = p->fan != NULL;
 	mo.taskstats = p->ts != NULL;
 	mo.realpath_fn = realpath_live;
@@ -1537,10 +1674,19 @@ static int open_live(struct tw_pipeline *p)
 	p->model = tw_model_new(&mo);
 	if (!p->dec || !p->ro || !p->model)
 		return p->dec ? tw_err(ENOMEM, "out of memory") : -EIO;
+	{
+		char boot_id[64];
+
+		read_boot_id(boot_id, sizeof(boot_id));
+		p->ident = tw_ident_new(boot_id);
+		if (!p->ident)
+			return tw_err(ENOMEM, "out of memory");
+	}
 	if (p->opts.out) {
-		p->sink = p->opts.out_append ?
-			tw_sink_new_append(p->opts.format, p->opts.out, p->realtime_offset) :
-			tw_sink_new(p->opts.format, p->opts.out, p->realtime_offset);
+		struct tw_sink_opts so = p->opts.sink;
+
+		so.append = p->opts.out_append;
+		p->sink = tw_sink_new_opts(p->opts.format, p->opts.out, p->realtime_offset, &so);
 		if (!p->sink)
 			return tw_err(errno ? errno : ENOMEM, "cannot start the output: %s",
 				      strerror(errno ? errno : ENOMEM));
@@ -1722,6 +1868,7 @@ int tw_pipeline_free(struct tw_pipeline *p)
 		return 0;
 	finish_outputs(p);
 	tw_model_free(p->model);
+	tw_ident_free(p->ident);
 	tw_reorder_free(p->ro);
 	tw_decoder_free(p->dec);
 	free(p->cgroup_root);
@@ -1733,6 +1880,12 @@ int tw_pipeline_free(struct tw_pipeline *p)
 	if (p->tep)
 		tep_free(p->tep);
 	free_answers(p);
+	while (p->held_fail) {
+		struct tw_record *r = p->held_fail;
+
+		p->held_fail = r->next;
+		tw_record_free(r);
+	}
 	free(p->held);
 	free(p->raw);
 	free(p->probe_group);

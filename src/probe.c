@@ -317,6 +317,19 @@ int tw_probe_cgroup(int pid, const char *v2_root, char **path, uint64_t *id)
 	return ret;
 }
 
+int tw_probe_mnt_ns(int pid, uint64_t *ns)
+{
+	char path[64], *link;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	link = tw_readlink(path);
+	if (!link)
+		return -ESRCH;
+	*ns = strtoull(strchrnul(link, '[') + 1, NULL, 10);
+	free(link);
+	return 0;
+}
+
 bool tw_probe_is_tracewatch(int pid)
 {
 	char path[64], comm[32] = "";
@@ -344,8 +357,11 @@ static int is_pid_name(const char *s)
 	return 1;
 }
 
-/* comm sits between the first '(' and the last ')' of /proc/<tid>/stat; ppid follows. */
-static int parse_stat(char *stat, char **comm, int *ppid)
+/*
+ * comm sits between the first '(' and the last ')' of /proc/<tid>/stat; ppid follows, and the
+ * start time (field 22, clock ticks since boot) 18 fields later.
+ */
+static int parse_stat(char *stat, char **comm, int *ppid, unsigned long long *start_ticks)
 {
 	char *open = strchr(stat, '(');
 	char *close = strrchr(stat, ')');
@@ -355,7 +371,9 @@ static int parse_stat(char *stat, char **comm, int *ppid)
 		return -EINVAL;
 	*close = '\0';
 	*comm = open + 1;
-	if (sscanf(close + 1, " %c %d", &state, ppid) != 2)
+	*start_ticks = 0;
+	if (sscanf(close + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			      "%*d %*d %*d %llu", &state, ppid, start_ticks) < 2)
 		return -EINVAL;
 	return 0;
 }
@@ -462,6 +480,7 @@ static int snap_read(const char *proc_dir, const char *v2_root, int tgid, int ti
 		     struct snap_task *st)
 {
 	struct tw_proc_task *t = &st->t;
+	unsigned long long start_ticks;
 	char path[PATH_MAX];
 	char *comm = NULL;
 	size_t len;
@@ -473,8 +492,12 @@ static int snap_read(const char *proc_dir, const char *v2_root, int tgid, int ti
 	ret = read_file(path, &st->stat, &len);
 	if (ret == -ENOMEM)
 		return ret;
-	if (ret == 0 && parse_stat(st->stat, &comm, &t->ppid) == 0)
+	if (ret == 0 && parse_stat(st->stat, &comm, &t->ppid, &start_ticks) == 0) {
+		long hz = sysconf(_SC_CLK_TCK);
+
 		t->comm = comm;
+		t->start_ns = hz > 0 ? start_ticks * (1000000000ull / (unsigned long long)hz) : 0;
+	}
 	snprintf(path, sizeof(path), "%s/%d/task/%d/cwd", proc_dir, tgid, tid);
 	t->t_start = tw_now_mono();
 	st->cwd = tw_readlink(path);

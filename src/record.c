@@ -16,6 +16,7 @@ struct tw_record *tw_record_new(enum tw_record_type type)
 	rec->euid = -1;
 	rec->loginuid = -1;
 	rec->cpu = -1;
+	rec->failed_attempts = -1;
 	return rec;
 }
 
@@ -30,6 +31,9 @@ void tw_record_free(struct tw_record *rec)
 	free(rec->cwd);
 	free(rec->argv);
 	free(rec->cgroup_path);
+	free(rec->exec_id);
+	free(rec->parent_exec_id);
+	free(rec->parent_path);
 	free(rec->container_id);
 	free(rec->pod_uid);
 	free(rec->interpreter);

@@ -1,122 +1,101 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sink-json.c - one JSON object per line (cJSON); escaped strings keep every line valid JSON. */
+/* sink-json.c - one JSON object per line whose strings decode to the exact names (escape.h). */
 #include <errno.h>
-#include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
-#include <cjson/cJSON.h>
 
 #include "escape.h"
 #include "sink-impl.h"
 
 /*
- * Attach @item (NULL when its creation failed) to @obj under the static @key. The "CS"
- * variant keeps a pointer to the key instead of copying it: our keys are string literals.
+ * The record's values are written straight into the line: keys are fixed ASCII names,
+ * numbers their exact decimal text (a JSON library's doubles would round ts_ns and 64-bit
+ * cgroup ids beyond 2^53), strings by the JSON rule of escape.h.
  */
-static int add(cJSON *obj, const char *key, cJSON *item)
+
+/* argv as an array of strings; all in the byte-escaped form when one argument needs it. */
+static int put_argv(struct tw_buf *l, const struct tw_record *rec, bool *bytes)
 {
-	if (!item)
-		return -ENOMEM;
-	if (!cJSON_AddItemToObjectCS(obj, key, item)) {
-		cJSON_Delete(item);
-		return -ENOMEM;
-	}
-	return 0;
-}
+	size_t start = l->len;
 
-/*
- * A JSON string holding the escaped form of @n bytes at @str. tw_escape() output is valid
- * UTF-8 without control characters, so cJSON writes it through with only " and \ escaped,
- * and the line is valid JSON whatever the bytes of the name were.
- */
-static cJSON *escaped_string(struct tw_sink *s, const char *str, size_t n)
-{
-	tw_buf_reset(&s->field);
-	if (tw_escape(&s->field, str, n))
-		return NULL;
-	return cJSON_CreateString(s->field.data);
-}
+	for (;;) {
+		bool forced = *bytes;
+		size_t i = 0;
 
-/* argv as an array of escaped arguments; a trailing NUL does not add an empty one. */
-static cJSON *argv_array(struct tw_sink *s, const struct tw_record *rec)
-{
-	cJSON *arr = cJSON_CreateArray();
-	size_t i = 0;
+		if (tw_buf_putc(l, '['))
+			return -ENOMEM;
+		while (i < rec->argv_len) {
+			size_t n = strnlen(rec->argv + i, rec->argv_len - i);
 
-	if (!arr)
-		return NULL;
-	while (i < rec->argv_len) {
-		size_t n = strnlen(rec->argv + i, rec->argv_len - i);
-		cJSON *item = escaped_string(s, rec->argv + i, n);
-
-		if (!item)
-			goto out_delete;
-		if (!cJSON_AddItemToArray(arr, item)) {
-			cJSON_Delete(item);
-			goto out_delete;
+			if ((i && tw_buf_putc(l, ',')) || tw_escape_json(l, rec->argv + i, n, bytes))
+				return -ENOMEM;
+			i += n + 1;
 		}
-		i += n + 1;
+		if (*bytes == forced)
+			break;
+		/* An argument was not UTF-8: write them all again in its form. */
+		l->len = start;
 	}
-	return arr;
-
-out_delete:
-	cJSON_Delete(arr);
-	return NULL;
+	return tw_buf_putc(l, ']') ? -ENOMEM : 0;
 }
 
-/* The value of column @c, or NULL on allocation failure. */
-static cJSON *column_value(struct tw_sink *s, const struct tw_record *rec, enum tw_column c)
+/* The value of column @c; *@bytes says whether it is in the byte-escaped form. */
+static int put_value(struct tw_sink *s, const struct tw_record *rec, enum tw_column c,
+		     bool *bytes)
 {
+	struct tw_buf *l = &s->line;
 	char text[TW_SINK_TS_SIZE];
 	const char *str;
 	size_t n;
 
 	switch (tw_columns[c].kind) {
 	case TW_KIND_TIMESTAMP:
-		tw_sink_timestamp(s, rec->ts_ns, text);
-		return cJSON_CreateString(text);
+		n = tw_sink_timestamp(s, rec->ts_ns, text);
+		return tw_buf_putc(l, '"') ?: tw_buf_append(l, text, n) ?: tw_buf_putc(l, '"');
 	case TW_KIND_NUMBER:
-		/*
-		 * Raw decimal text, not cJSON_CreateNumber(): cJSON numbers are doubles, exact
-		 * only to 2^53, and ts_ns (~1e18) or a cgroup id would be rounded.
-		 */
 		n = tw_sink_column_number(rec, c, text);
-		return n ? cJSON_CreateRaw(text) : cJSON_CreateNull();
+		return n ? tw_buf_append(l, text, n) : tw_buf_puts(l, "null");
 	case TW_KIND_ARGV:
-		return rec->argv ? argv_array(s, rec) : cJSON_CreateNull();
+		return rec->argv ? put_argv(l, rec, bytes) : tw_buf_puts(l, "null");
 	case TW_KIND_STRING:
 		str = tw_sink_column_string(rec, c);
-		return str ? escaped_string(s, str, strlen(str)) : cJSON_CreateNull();
+		return str ? tw_escape_json(l, str, strlen(str), bytes) : tw_buf_puts(l, "null");
 	}
-	return NULL;
+	return -EINVAL;
 }
 
 static int json_format(struct tw_sink *s, const struct tw_record *rec)
 {
-	cJSON *obj = cJSON_CreateObject();
-	char *text = NULL;
-	int c, ret = 0;
+	struct tw_buf *l = &s->line;
+	enum tw_column escaped[TW_COL_NR];
+	size_t nescaped = 0, i;
+	int c;
 
-	if (!obj)
+	if (tw_buf_putc(l, '{'))
 		return -ENOMEM;
 	for (c = 0; c < TW_COL_NR; c++) {
+		bool bytes = false;
+
 		/* lost and cpu describe lost records only: absent elsewhere, not null. */
 		if (tw_columns[c].lost_only && rec->type != TW_REC_LOST)
 			continue;
-		ret = add(obj, tw_columns[c].name, column_value(s, rec, c));
-		if (ret)
-			goto out_delete;
+		if ((c && tw_buf_putc(l, ',')) || tw_buf_putc(l, '"') ||
+		    tw_buf_puts(l, tw_columns[c].name) || tw_buf_puts(l, "\":") ||
+		    put_value(s, rec, c, &bytes))
+			return -ENOMEM;
+		if (bytes)
+			escaped[nescaped++] = c;
 	}
-	text = cJSON_PrintUnformatted(obj);
-	if (!text) {
-		ret = -ENOMEM;
-		goto out_delete;
-	}
-	if (tw_buf_puts(&s->line, text) || tw_buf_putc(&s->line, '\n'))
-		ret = -ENOMEM;
-	free(text);
-out_delete:
-	cJSON_Delete(obj);
-	return ret;
+	/* The keys whose values are byte-escaped text (escape.h); absent when there are none. */
+	if (nescaped && tw_buf_puts(l, ",\"escaped\":["))
+		return -ENOMEM;
+	for (i = 0; i < nescaped; i++)
+		if ((i && tw_buf_putc(l, ',')) || tw_buf_putc(l, '"') ||
+		    tw_buf_puts(l, tw_columns[escaped[i]].name) || tw_buf_putc(l, '"'))
+			return -ENOMEM;
+	if (nescaped && tw_buf_putc(l, ']'))
+		return -ENOMEM;
+	return tw_buf_puts(l, "}\n") ? -ENOMEM : 0;
 }
 
 const struct tw_sink_ops tw_sink_json_ops = {

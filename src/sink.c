@@ -42,6 +42,10 @@ const struct tw_column_info tw_columns[TW_COL_NR] = {
 	[TW_COL_ERROR] = { "error", TW_KIND_STRING, false },
 	[TW_COL_LOST] = { "lost", TW_KIND_NUMBER, true },
 	[TW_COL_CPU] = { "cpu", TW_KIND_NUMBER, true },
+	[TW_COL_FAILED_ATTEMPTS] = { "failed_attempts", TW_KIND_NUMBER, false },
+	[TW_COL_EXEC_ID] = { "exec_id", TW_KIND_STRING, false },
+	[TW_COL_PARENT_EXEC_ID] = { "parent_exec_id", TW_KIND_STRING, false },
+	[TW_COL_PARENT_PATH] = { "parent_path", TW_KIND_STRING, false },
 	[TW_COL_INTERPRETER] = { "interpreter", TW_KIND_STRING, false },
 	[TW_COL_EXE_SOURCE] = { "exe_source", TW_KIND_STRING, false },
 	[TW_COL_PATH_CHECK] = { "path_check", TW_KIND_STRING, false },
@@ -102,13 +106,19 @@ const char *tw_sink_column_string(const struct tw_record *rec, enum tw_column co
 	case TW_COL_POD_UID:
 		return rec->pod_uid;
 	case TW_COL_PATH_SOURCE:
-		return rec->path_source;
+		return tw_prov_name(rec->path_source);
 	case TW_COL_CWD_SOURCE:
-		return rec->cwd_source;
+		return tw_prov_name(rec->cwd_source);
 	case TW_COL_ARGV_SOURCE:
-		return rec->argv_source;
+		return tw_prov_name(rec->argv_source);
 	case TW_COL_ERROR:
 		return rec->error;
+	case TW_COL_EXEC_ID:
+		return rec->exec_id;
+	case TW_COL_PARENT_EXEC_ID:
+		return rec->parent_exec_id;
+	case TW_COL_PARENT_PATH:
+		return rec->parent_path;
 	case TW_COL_INTERPRETER:
 		return rec->interpreter;
 	case TW_COL_EXE_SOURCE:
@@ -154,7 +164,7 @@ static size_t fmt_i64(char *buf, int64_t v)
  * @buf: receives the NUL-terminated text
  *
  * Applies the output contract's "unknown" values in one place: ppid 0, uid < 0,
- * cgroup_id 0, and on lost records lost 0 (amount unknown) and cpu < 0 are unknown; lost and
+ * cgroup_id 0, failed_attempts < 0 (not counted), and on lost records lost 0 (amount unknown) and cpu < 0 are unknown; lost and
  * cpu are unknown on every other record type. ts_ns, pid and tid are always known.
  *
  * Return: the length of the text, or 0 (with @buf empty) when the value is unknown or @col
@@ -187,6 +197,8 @@ size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
 		return lost && rec->lost ? fmt_u64(buf, rec->lost, false) : 0;
 	case TW_COL_CPU:
 		return lost && rec->cpu >= 0 ? fmt_i64(buf, rec->cpu) : 0;
+	case TW_COL_FAILED_ATTEMPTS:
+		return rec->failed_attempts >= 0 ? fmt_i64(buf, rec->failed_attempts) : 0;
 	default:
 		return 0;
 	}
@@ -260,37 +272,34 @@ static int put_line(struct tw_sink *s)
 
 static void sink_free(struct tw_sink *s)
 {
+	if (s->ops->release)
+		s->ops->release(s);
 	tw_buf_release(&s->line);
 	tw_buf_release(&s->field);
 	free(s);
 }
 
 /**
- * tw_sink_new() - create an output sink
+ * tw_sink_new_opts() - create an output sink
  * @fmt: output format
  * @out: stream to write to, borrowed: the caller closes it after tw_sink_close()
  * @realtime_offset_ns: CLOCK_REALTIME - CLOCK_MONOTONIC, to print ts_ns as UTC time
+ * @opts: layout options (see struct tw_sink_opts), or NULL for the defaults
  *
- * Formats with a header (CSV, table) write it here.
+ * Formats with a header (CSV, table) write it here, unless @opts->append. The table
+ * measures the terminal here, once (see struct tw_sink_opts).
  *
  * Return: the sink, to be freed with tw_sink_close(); NULL for an unknown @fmt, on
  * allocation failure (nothing written) or when the header cannot be written.
  */
-struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
+struct tw_sink *tw_sink_new_opts(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns,
+				 const struct tw_sink_opts *opts)
 {
-	struct tw_sink *s = tw_sink_new_append(fmt, out, realtime_offset_ns);
-
-	if (s && tw_sink_start_file(s)) {
-		sink_free(s);
-		return NULL;
-	}
-	return s;
-}
-
-struct tw_sink *tw_sink_new_append(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
-{
+	static const struct tw_sink_opts defaults;
 	struct tw_sink *s;
 
+	if (!opts)
+		opts = &defaults;
 	if ((unsigned int)fmt >= TW_ARRAY_SIZE(formats))
 		return NULL;
 	s = tw_calloc(1, sizeof(*s));
@@ -299,9 +308,54 @@ struct tw_sink *tw_sink_new_append(enum tw_format fmt, FILE *out, int64_t realti
 	s->ops = formats[fmt].ops;
 	s->out = out;
 	s->realtime_offset_ns = realtime_offset_ns;
+	if (s->ops->init && s->ops->init(s, opts))
+		goto out_free;
+	if (!opts->append && tw_sink_start_file(s))
+		goto out_free;
 	return s;
+
+out_free:
+	sink_free(s);
+	return NULL;
 }
 
+/**
+ * tw_sink_new() - create an output sink with the default layout
+ * @fmt: output format
+ * @out: stream to write to, borrowed
+ * @realtime_offset_ns: CLOCK_REALTIME - CLOCK_MONOTONIC
+ *
+ * Return: as tw_sink_new_opts() with NULL options.
+ */
+struct tw_sink *tw_sink_new(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
+{
+	return tw_sink_new_opts(fmt, out, realtime_offset_ns, NULL);
+}
+
+/**
+ * tw_sink_new_append() - create a sink that continues an existing file
+ * @fmt: output format
+ * @out: stream to write to, borrowed
+ * @realtime_offset_ns: CLOCK_REALTIME - CLOCK_MONOTONIC
+ *
+ * Return: as tw_sink_new_opts() with the default layout and no header written.
+ */
+struct tw_sink *tw_sink_new_append(enum tw_format fmt, FILE *out, int64_t realtime_offset_ns)
+{
+	static const struct tw_sink_opts append = { .append = true };
+
+	return tw_sink_new_opts(fmt, out, realtime_offset_ns, &append);
+}
+
+/**
+ * tw_sink_start_file() - write the start of a new file
+ * @s: the sink
+ *
+ * The CSV header or the table's column titles (the table then also repeats its date line
+ * before the next record), e.g. after the output was reopened on an empty file.
+ *
+ * Return: 0, -ENOMEM (nothing written) or -EIO.
+ */
 int tw_sink_start_file(struct tw_sink *s)
 {
 	int ret;

@@ -433,17 +433,12 @@ int tw_source_probe_root_libc(struct tw_source *s, int pid)
 	char path[PATH_MAX];
 	uint64_t ns;
 	size_t c;
-	char *link;
 	int i;
 
 	if (!s->uprobes || strcmp(s->probe_kind, "libc uprobes") || s->nr_probed >= MAX_LIBCS)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
-	link = tw_readlink(path);
-	if (!link)
+	if (tw_probe_mnt_ns(pid, &ns))
 		return 0;	/* gone already */
-	ns = strtoull(strchrnul(link, '[') + 1, NULL, 10);
-	free(link);
 	for (i = 0; i < s->nr_seen_ns; i++)
 		if (s->seen_ns[i] == ns)
 			return 0;

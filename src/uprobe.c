@@ -67,11 +67,12 @@ bool tw_uprobe_func_is_ret(enum tw_uprobe_func f)
 	return (unsigned)f < TW_UPROBE_NR && specs[f].is_ret;
 }
 
-char *tw_uprobe_host_libc(void)
+/* The libc.so mapped by the process whose maps file is @maps; malloc'd, NULL if none. */
+static char *libc_in_maps(const char *maps)
 {
 	char *line = NULL, *found = NULL;
 	size_t cap = 0;
-	FILE *f = fopen("/proc/self/maps", "re");
+	FILE *f = fopen(maps, "re");
 
 	if (!f)
 		return NULL;
@@ -88,6 +89,28 @@ char *tw_uprobe_host_libc(void)
 	}
 	free(line);
 	fclose(f);
+	return found;
+}
+
+char *tw_uprobe_host_libc(void)
+{
+	/* Where distributions keep the libc that their dynamically linked programs load. */
+	static const char *const usual[] = {
+		"/lib/x86_64-linux-gnu/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6",
+		"/lib64/libc.so.6", "/usr/lib64/libc.so.6", "/lib/libc.so.6", "/usr/lib/libc.so.6",
+	};
+	char *found = libc_in_maps("/proc/self/maps");
+	size_t i;
+
+	/*
+	 * A static tracewatch maps no libc: take init's (dynamically linked on every
+	 * distribution), else the usual place.
+	 */
+	if (!found)
+		found = libc_in_maps("/proc/1/maps");
+	for (i = 0; !found && i < TW_ARRAY_SIZE(usual); i++)
+		if (access(usual[i], R_OK) == 0)
+			found = realpath(usual[i], NULL);
 	return found;
 }
 

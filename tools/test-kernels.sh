@@ -4,7 +4,10 @@
 # the tier each kernel allows is chosen (eprobes on 6.1) and the short-lived case is exact.
 #
 # Usage: tools/test-kernels.sh TRACEWATCH_BINARY
-# Needs: qemu-system-x86, busybox-static, apt access to Debian's kernel packages.
+# The binary is best the static one (make static; make test-kernels passes it): that is the one
+# to copy onto a host. A dynamic one works too: its libraries are copied into the initramfs.
+# Needs: qemu-system-x86 (no recommends: -nographic needs no GUI), busybox-static, cpio, and apt
+# access to Debian's linux-image-*-cloud-amd64-unsigned packages (the kernels booted).
 set -euo pipefail
 
 TW=${1:?usage: test-kernels.sh TRACEWATCH_BINARY}
@@ -32,12 +35,14 @@ build_initramfs() {
 		ln -s busybox "$root/bin/$app"
 	done
 	cp "$TW" "$root/bin/tracewatch"
-	# the dynamic libraries tracewatch needs, at the paths the loader looks at
-	ldd "$TW" | awk '/=>/ {print $3} /ld-linux/ {print $1}' | while read -r lib; do
-		[ -f "$lib" ] || continue
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
+	# the dynamic libraries tracewatch needs, at the paths the loader looks at (none when static)
+	if ldd "$TW" >/dev/null 2>&1; then
+		ldd "$TW" | awk '/=>/ {print $3} /ld-linux/ {print $1}' | while read -r lib; do
+			[ -f "$lib" ] || continue
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	fi
 	# the program under test: a static busybox copy under a unique name
 	cp /bin/busybox "$root/d/twkprog"
 	cat > "$root/init" <<EOF

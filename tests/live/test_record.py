@@ -221,9 +221,14 @@ def test_damaged(tmp, rec):
     rows = r.stdout.splitlines()
     check("truncated: exit 1, the offset and the reason", r.returncode == 1 and
           f"offset {at - 7}: truncated" in err, err[-300:])
-    check("truncated: the records before the cut are printed", 1 < len(rows) < len(full_rows)
-          and same_or_less_known(rows[:-1], full_rows[:len(rows) - 1]),
-          (len(rows), len(full_rows), first_difference(rows[:-1], full_rows)))
+    # Failed exec attempts held for folding come out at the end of a cut replay, at their
+    # process's end in the whole one: compare the other records.
+    def settled(rs):
+        return [r for r in rs if b",exec_failed," not in r]
+    cut_rows, whole = settled(rows), settled(full_rows)
+    check("truncated: the records before the cut are printed", 1 < len(cut_rows) < len(whole)
+          and same_or_less_known(cut_rows[:-1], whole[:len(cut_rows) - 1]),
+          (len(cut_rows), len(whole), first_difference(cut_rows[:-1], whole)))
 
     flip = os.path.join(tmp, "flip.twrec")
     bad = bytearray(data)

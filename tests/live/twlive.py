@@ -2,6 +2,7 @@
 """twlive.py - what the live tests share: the checker, a tracewatch runner, the escaping rule."""
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -55,13 +56,41 @@ def escape(b):
             i += 1
             continue
         cp = ord(ch)
-        if 0x80 <= cp <= 0x9f or cp in (0x200e, 0x200f, 0x2028, 0x2029) or \
+        if 0x80 <= cp <= 0x9f or cp in (0x61c, 0x200e, 0x200f, 0x2028, 0x2029) or \
                 0x202a <= cp <= 0x202e or 0x2066 <= cp <= 0x2069:
             out.append("\\u{%04X}" % cp)
         else:
             out.append(ch)
         i += len(ch.encode("utf-8"))
     return "".join(out)
+
+
+def json_unescape(v):
+    """The README's decoder for a JSON value whose key is listed in "escaped" (byte-escaped)."""
+    return re.sub(rb"\\(\\|x[0-9a-f]{2})",
+                  lambda m: b"\\" if m[1] == b"\\" else bytes.fromhex(m[1][1:].decode()),
+                  v.encode())
+
+
+def json_bytes(rec):
+    """A JSON record with every string (and argv element) as the exact bytes (README recipe)."""
+    esc = set(rec.get("escaped", ()))
+    out = {}
+    for k, v in rec.items():
+        dec = json_unescape if k in esc else str.encode
+        if isinstance(v, str):
+            v = dec(v)
+        elif isinstance(v, list) and k != "escaped":
+            v = [dec(a) for a in v]
+        out[k] = v
+    return out
+
+
+def json_escaped(rec):
+    """A JSON record with its strings as escape() of their bytes, the form the tests compare."""
+    return {k: escape(v) if isinstance(v, bytes) else
+            [escape(a) for a in v] if isinstance(v, list) and k != "escaped" else v
+            for k, v in json_bytes(rec).items()}
 
 
 def instances(pid=None):
@@ -127,7 +156,9 @@ class Tracewatch:
             self.raw = f.read()
         shutil.rmtree(self.tmp, ignore_errors=True)
         if self.fmt == "json":
-            return [json.loads(l) for l in self.raw.decode().splitlines() if l.strip()]
+            # Decoded by the README's recipe, then shown in escape() form for comparisons.
+            return [json_escaped(json.loads(l)) for l in self.raw.decode().splitlines()
+                    if l.strip()]
         return self.raw
 
     def __enter__(self):

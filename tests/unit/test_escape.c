@@ -2,6 +2,7 @@
 /* test_escape.c - the reversible escaping rule, byte class by byte class, and argv quoting. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -417,6 +418,268 @@ static void test_alloc_failure(void **state)
 	tw_fault_inject_after(-1);
 }
 
+/* ------------------------------------------------------------------ JSON rule */
+
+/* tw_escape_json() of @len bytes at @in gives the JSON text @want and byte-escaped form @bytes. */
+static void json_is(const char *in, size_t len, const char *want, bool want_bytes)
+{
+	struct tw_buf b = { 0 };
+	bool bytes = false;
+
+	assert_int_equal(tw_escape_json(&b, in, len, &bytes), 0);
+	assert_string_equal(b.data, want);
+	assert_int_equal(b.len, strlen(want));
+	assert_int_equal(bytes, want_bytes);
+	tw_buf_release(&b);
+}
+
+#define JSON(lit, want) json_is(lit, sizeof(lit) - 1, want, false)
+#define JSON_BYTES(lit, want) json_is(lit, sizeof(lit) - 1, want, true)
+
+static int hexval(char c)
+{
+	const char *d = strchr("0123456789abcdef", c);
+
+	assert_non_null(d);
+	return (int)(d - "0123456789abcdef");
+}
+
+/*
+ * A JSON string decoder written from RFC 8259 (not from the encoder): @e is the text with its
+ * quotes. Accepts upper- and lower-case hex and surrogate pairs like any decoder, but a lone
+ * surrogate is an error (a strict decoder's view). Returns the decoded UTF-8 length.
+ */
+static size_t json_decode(const char *e, size_t n, unsigned char *out)
+{
+	unsigned char *o = out;
+	size_t i = 1;
+
+	assert_true(n >= 2 && e[0] == '"' && e[n - 1] == '"');
+	while (i < n - 1) {
+		unsigned char c = (unsigned char)e[i];
+		uint32_t cp;
+
+		assert_true(c >= 0x20 && c != '"');	/* raw controls are not JSON */
+		if (c != '\\') {
+			*o++ = c;
+			i++;
+			continue;
+		}
+		switch (e[i + 1]) {
+		case '"': case '\\': case '/':
+			*o++ = (unsigned char)e[i + 1];
+			i += 2;
+			break;
+		case 'n': *o++ = '\n'; i += 2; break;
+		case 't': *o++ = '\t'; i += 2; break;
+		case 'r': *o++ = '\r'; i += 2; break;
+		case 'b': *o++ = '\b'; i += 2; break;
+		case 'f': *o++ = '\f'; i += 2; break;
+		case 'u':
+			assert_true(i + 6 <= n - 1);
+			cp = (uint32_t)strtoul((char[5]){ e[i + 2], e[i + 3], e[i + 4], e[i + 5], 0 },
+					       NULL, 16);
+			i += 6;
+			assert_false(cp >= 0xdc00 && cp <= 0xdfff);
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				uint32_t lo;
+
+				assert_true(e[i] == '\\' && e[i + 1] == 'u');
+				lo = (uint32_t)strtoul((char[5]){ e[i + 2], e[i + 3], e[i + 4],
+								  e[i + 5], 0 }, NULL, 16);
+				assert_true(lo >= 0xdc00 && lo <= 0xdfff);
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				i += 6;
+			}
+			put_utf8(&o, cp);
+			break;
+		default:
+			fail_msg("bad JSON escape \\%c", e[i + 1]);
+		}
+	}
+	return (size_t)(o - out);
+}
+
+/* The inverse of the byte-escaped form, from escape.h: "\\" is '\', "\xHH" is the byte. */
+static size_t byte_unescape(const unsigned char *v, size_t n, unsigned char *out)
+{
+	unsigned char *o = out;
+	size_t i = 0;
+
+	while (i < n) {
+		if (v[i] != '\\') {
+			*o++ = v[i++];
+		} else if (i + 1 < n && v[i + 1] == '\\') {
+			*o++ = '\\';
+			i += 2;
+		} else {
+			assert_true(i + 3 < n && v[i + 1] == 'x');
+			*o++ = (unsigned char)(hexval((char)v[i + 2]) * 16 + hexval((char)v[i + 3]));
+			i += 4;
+		}
+	}
+	return (size_t)(o - out);
+}
+
+/* JSON text -> decode -> (byte-unescape when flagged) gives back exactly the input. */
+static void assert_json_roundtrip(const unsigned char *in, size_t n, bool force)
+{
+	struct tw_buf b = { 0 };
+	unsigned char *dec = malloc(4 * n + 8), *back = malloc(n + 1);
+	bool bytes = force;
+	size_t dn;
+
+	assert_non_null(dec);
+	assert_non_null(back);
+	assert_int_equal(tw_escape_json(&b, (const char *)in, n, &bytes), 0);
+	assert_printable_utf8(b.data, b.len);
+	dn = json_decode(b.data, b.len, dec);
+	if (bytes) {
+		assert_int_equal(byte_unescape(dec, dn, back), n);
+		assert_memory_equal(back, in, n);
+	} else {
+		/* Not flagged: the decoded string is the bytes themselves. */
+		assert_int_equal(dn, n);
+		assert_memory_equal(dec, in, n);
+	}
+	free(dec);
+	free(back);
+	tw_buf_release(&b);
+}
+
+/* glibc's strict decoder accepts all of @s (n bytes) as UTF-8. */
+static bool is_utf8(const unsigned char *s, size_t n)
+{
+	iconv_t cd = iconv_open("UTF-32LE", "UTF-8");
+	char *buf = malloc(4 * n + 4), *in = (char *)s, *out = buf;
+	size_t inleft = n, outleft = 4 * n + 4;
+	bool ok;
+
+	assert_true(cd != (iconv_t)-1);
+	ok = iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1 && !inleft;
+	iconv_close(cd);
+	free(buf);
+	return ok;
+}
+
+static void test_json_valid_utf8(void **state)
+{
+	JSON("/usr/bin/true", "\"/usr/bin/true\"");
+	JSON("", "\"\"");
+	JSON("a\"b\\c", "\"a\\\"b\\\\c\"");
+	JSON("\n\t\r", "\"\\n\\t\\r\"");
+	JSON("\x1b[31m", "\"\\u001b[31m\"");
+	JSON("\x01\x08\x0c\x1f\x7f", "\"\\u0001\\u0008\\u000c\\u001f\\u007f\"");
+	json_is("a\0b", 3, "\"a\\u0000b\"", false);
+	JSON("caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80\"");
+	/* Invisible controls as JSON escapes, not the table's \u{...}. */
+	JSON("evil\xe2\x80\xaetxt.exe", "\"evil\\u202etxt.exe\"");
+	JSON("\xc2\x9b" "2J", "\"\\u009b2J\"");
+	JSON("\xd8\x9c\xe2\x80\x8e\xe2\x80\xa8\xe2\x81\xa9", "\"\\u061c\\u200e\\u2028\\u2069\"");
+	JSON("\xe2\x80\x8d", "\"\xe2\x80\x8d\"");	/* ZWJ: not in the list */
+	/* A literal "\x41" in a valid name is just text: not flagged, the JSON keeps it. */
+	JSON("C:\\x41", "\"C:\\\\x41\"");
+	/* Long enough for the 8-byte fast path, with specials at word edges. */
+	JSON("/usr/lib/x86_64-linux-gnu/\"q\"/cc1plus --version",
+	     "\"/usr/lib/x86_64-linux-gnu/\\\"q\\\"/cc1plus --version\"");
+	tw_fault_inject_after(-1);
+}
+
+static void test_json_invalid_utf8(void **state)
+{
+	JSON_BYTES("\xff", "\"\\\\xff\"");
+	JSON_BYTES("/tmp/d\xff/x", "\"/tmp/d\\\\xff/x\"");
+	/* In the byte-escaped form a backslash is doubled in the value, so \\\\ in the JSON. */
+	JSON_BYTES("a\\b\xfe", "\"a\\\\\\\\b\\\\xfe\"");
+	/* A literal "\x41" next to an invalid byte: its backslash is doubled, so it stays text. */
+	JSON_BYTES("\\x41\x80", "\"\\\\\\\\x41\\\\x80\"");
+	/* Valid parts keep the JSON rule: controls, bidi and UTF-8 as in a valid string. */
+	JSON_BYTES("\x1b\xe2\x80\xae\xc3\xa9\xc3", "\"\\u001b\\u202e\xc3\xa9\\\\xc3\"");
+	JSON_BYTES("\xed\xa0\x80", "\"\\\\xed\\\\xa0\\\\x80\"");	/* a surrogate in UTF-8 */
+	JSON_BYTES("\xc0\xaf", "\"\\\\xc0\\\\xaf\"");			/* overlong '/' */
+	JSON_BYTES("\xe2\x82z", "\"\\\\xe2\\\\x82z\"");			/* cut short */
+	/* Forced: valid bytes in the byte-escaped form (all arguments of one argv). */
+	{
+		struct tw_buf b = { 0 };
+		bool bytes = true;
+
+		assert_int_equal(tw_escape_json(&b, "a\\b\n", 4, &bytes), 0);
+		assert_string_equal(b.data, "\"a\\\\\\\\b\\n\"");
+		assert_true(bytes);
+		tw_buf_release(&b);
+	}
+	tw_fault_inject_after(-1);
+}
+
+/* Every byte value, alone and in context, and random strings: JSON round trip is exact. */
+static void test_json_roundtrip(void **state)
+{
+	unsigned char in[256], rnd[300];
+	uint32_t x = 2463534242u;
+	size_t i;
+	int round;
+
+	for (i = 0; i < 256; i++) {
+		unsigned char one[3] = { 'a', (unsigned char)i, 'z' };
+
+		in[i] = (unsigned char)i;
+		assert_json_roundtrip(one, 3, false);
+		assert_json_roundtrip(one, 3, true);
+	}
+	assert_json_roundtrip(in, sizeof(in), false);
+	assert_json_roundtrip(in, 128, false);	/* ASCII only, NUL included: valid */
+	for (round = 0; round < 3000; round++) {
+		size_t n = round % 300;
+		struct tw_buf b = { 0 };
+		bool bytes = false;
+
+		for (i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			rnd[i] = (x & 3) ? (unsigned char)(x % 0x80) : (unsigned char)(x >> 8);
+			if (!(x & 0x70))
+				rnd[i] = "\xe2\x80\xae\xc2\x9b\xf0\x9f\x98\x80\\\""[x % 11];
+		}
+		assert_json_roundtrip(rnd, n, false);
+		/* Flagged exactly when the bytes are not UTF-8, by glibc's own judgement. */
+		assert_int_equal(tw_escape_json(&b, (const char *)rnd, n, &bytes), 0);
+		assert_int_equal(bytes, !is_utf8(rnd, n));
+		tw_buf_release(&b);
+	}
+	tw_fault_inject_after(-1);
+}
+
+static void test_json_alloc_failure(void **state)
+{
+	static const char name[] = "a long name with \x1b escapes \xe2\x80\xae and \xff after it, "
+				   "long enough to grow the buffer twice over at least";
+	int ret = -1;
+	long n;
+
+	for (n = 0; n < 100 && ret; n++) {
+		struct tw_buf b = { 0 };
+		bool bytes = false;
+
+		assert_int_equal(tw_buf_puts(&b, "keep"), 0);
+		tw_fault_inject_after(n);
+		ret = tw_escape_json(&b, name, sizeof(name) - 1, &bytes);
+		if (ret) {
+			assert_int_equal(ret, -ENOMEM);
+			assert_string_equal(b.data, "keep");
+			assert_int_equal(b.len, 4);
+			assert_false(bytes);
+		} else {
+			assert_true(bytes);
+		}
+		tw_fault_inject_after(-1);
+		tw_buf_release(&b);
+	}
+	assert_int_equal(ret, 0);
+	assert_true(n > 1);
+	tw_fault_inject_after(-1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,6 +693,10 @@ int main(void)
 		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_alloc_failure),
+		cmocka_unit_test(test_json_valid_utf8),
+		cmocka_unit_test(test_json_invalid_utf8),
+		cmocka_unit_test(test_json_roundtrip),
+		cmocka_unit_test(test_json_alloc_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -189,7 +189,7 @@ static void assert_path(struct tw_record *r, const char *path, const char *sourc
 		assert_string_equal(r->path, path);
 	else
 		assert_null(r->path);
-	assert_string_equal(r->path_source, source);
+	assert_string_equal(tw_prov_name(r->path_source), source);
 }
 
 /* bash (seeded in /home) forks a child that runs ./prog: the child copied the cwd. */
@@ -689,10 +689,10 @@ static void test_uprobe_short_lived(void **state)
 	assert_int_equal(tw_model_flush(m), 0);
 	assert_path(only_exec(&s), "/D/prog", "cwd");
 	assert_string_equal(only_exec(&s)->cwd, "/D/sub");
-	assert_string_equal(only_exec(&s)->cwd_source, "uprobe");
+	assert_string_equal(tw_prov_name(only_exec(&s)->cwd_source), "uprobe");
 	assert_int_equal(only_exec(&s)->argv_len, 15);
 	assert_memory_equal(only_exec(&s)->argv, "../prog\0a b\0\xff\n", 15);
-	assert_string_equal(only_exec(&s)->argv_source, "uprobe");
+	assert_string_equal(tw_prov_name(only_exec(&s)->argv_source), "uprobe");
 	sink_clear(&s);
 	tw_model_free(m);
 }
@@ -714,8 +714,8 @@ static void test_uprobe_fault_falls_back(void **state)
 	exec_ev(m, 40, 100, 100, "./p", &p);
 	assert_int_equal(tw_model_flush(m), 0);
 	assert_path(only_exec(&s), "/X/p", "cwd");
-	assert_string_equal(only_exec(&s)->cwd_source, "proc");
-	assert_string_equal(only_exec(&s)->argv_source, "proc");
+	assert_string_equal(tw_prov_name(only_exec(&s)->cwd_source), "proc");
+	assert_string_equal(tw_prov_name(only_exec(&s)->argv_source), "proc");
 	assert_memory_equal(only_exec(&s)->argv, "procargv", 9);
 	tw_model_get_stats(m, &st);
 	assert_int_equal(st.string_fallbacks, 1);
@@ -739,7 +739,7 @@ static void test_stale_uexec_not_reused(void **state)
 	exec_ev(m, 30, 100, 100, "/bin/real", NULL);
 	assert_int_equal(tw_model_flush(m), 0);
 	assert_null(only_exec(&s)->argv);
-	assert_null(only_exec(&s)->argv_source);
+	assert_int_equal(only_exec(&s)->argv_source, TW_PROV_NONE);
 	sink_clear(&s);
 	tw_model_free(m);
 }
@@ -766,7 +766,7 @@ static void test_exec_failed(void **state)
 	assert_string_equal(s.recs[0]->filename, "./missing");
 	/* Relative: no file was opened to check the cwd against (it may be stale): unknown. */
 	assert_null(s.recs[0]->path);
-	assert_string_equal(s.recs[0]->path_source, "unresolved");
+	assert_int_equal(s.recs[0]->path_source, TW_PROV_UNRESOLVED);
 	assert_memory_equal(s.recs[0]->argv, "./missing\0-x\0", 13);
 	sink_clear(&s);
 	tw_model_free(m);
@@ -813,10 +813,10 @@ static void test_syscall_string_tier(void **state)
 	assert_int_equal(tw_model_flush(m), 0);
 	assert_int_equal(s.n, 4);
 	assert_path(s.recs[0], "/D/sub/p1", "cwd");
-	assert_string_equal(s.recs[0]->cwd_source, "syscall");
+	assert_string_equal(tw_prov_name(s.recs[0]->cwd_source), "syscall");
 	assert_path(s.recs[1], "/D/p2", "cwd");
 	assert_path(s.recs[2], "/D/a.b/p3", "cwd");
-	assert_string_equal(s.recs[2]->cwd_source, "uprobe");
+	assert_string_equal(tw_prov_name(s.recs[2]->cwd_source), "uprobe");
 	assert_path(s.recs[3], NULL, "unresolved");
 	sink_clear(&s);
 	tw_model_free(m);

@@ -298,7 +298,8 @@ static struct mem synthetic_recording_at(uint64_t *fork_end)
 	struct mem m;
 
 	w = mem_writer(&m);
-	tw_rec_put_str(w, "tracewatch=test\nnr_cpus=2\nlong_size=8\nbig_endian=0\n"
+	tw_rec_put_str(w, "tracewatch=test\nboot_id=3f2a9c1e-0000-4000-8000-000000000000\n"
+			  "nr_cpus=2\nlong_size=8\nbig_endian=0\n"
 			  "realtime_offset_ns=1700000000000000000\nprobe_group=\nprobe_kind=\n");
 	assert_int_equal(tw_rec_block_end(w, TW_BLK_META), 0);
 	put_format(w, "sched", "sched_process_exec", fmt_exec);
@@ -320,6 +321,7 @@ static struct mem synthetic_recording_at(uint64_t *fork_end)
 	tw_rec_put_str(w, "sh");
 	tw_rec_put_str(w, "/home/u");
 	tw_rec_put_str(w, NULL);
+	tw_rec_put_u64(w, 5);		/* started 5 ns after boot */
 	assert_int_equal(tw_rec_block_end(w, TW_BLK_SEED), 0);
 
 	/* CPU 1 first: 200 execs "./prog" at ts 2000 */
@@ -369,15 +371,17 @@ static struct mem synthetic_recording(void)
 
 /*
  * The records, written here by hand from the story above: the exec's comm is what the kernel
- * sets at exec (the file name's last component), the lost record names its CPU and count.
+ * sets at exec (the file name's last component), its exec_id is boot:pid:fork time:1st exec
+ * and its parent's the shell's image at start (N=0); the lost record names its CPU and count.
  */
 static const char expected_csv[] =
 	"timestamp,ts_ns,event,pid,tid,ppid,uid,comm,filename,path,exe,cwd,argv,cgroup_id,"
 	"cgroup_path,container_id,container_runtime,pod_uid,path_source,cwd_source,argv_source,"
-	"error,lost,cpu,interpreter,exe_source,path_check,euid,loginuid,uid_source\n"
+	"error,lost,cpu,failed_attempts,exec_id,parent_exec_id,parent_path,interpreter,exe_source,"
+	"path_check,euid,loginuid,uid_source\n"
 	"2023-11-14T22:13:20.000002000Z,2000,exec,200,200,100,,prog,./prog,/home/u/prog,,/home/u,"
-	",,,,,,cwd,snapshot,,,,,,,unverified,,,\n"
-	"2023-11-14T22:13:20.000005999Z,5999,lost,0,0,,,,,,,,,,,,,,,,,,20,1,,,,,,\n";
+	",,,,,,cwd,snapshot,,,,,0,3f2a9c1e:200:1000:1,3f2a9c1e:100:5:0,,,,unverified,,,\n"
+	"2023-11-14T22:13:20.000005999Z,5999,lost,0,0,,,,,,,,,,,,,,,,,,20,1,,,,,,,,,,\n";
 
 static int replay(const struct mem *m, size_t len, char **out, size_t *out_len, char *err,
 		  size_t err_size)

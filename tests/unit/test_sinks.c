@@ -2,6 +2,7 @@
 /* test_sinks.c - CSV, JSON and table sinks: exact layout, hostile names, write errors, allocation failures. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <errno.h>
 #include <iconv.h>
+#include <locale.h>
+#include <wchar.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
@@ -20,7 +23,7 @@
  * escaping rule of escape.h), not copied from a run.
  */
 
-#define NCOLS 30
+#define NCOLS 34
 #define SEC 1000000000ll
 
 /* CLOCK_REALTIME - CLOCK_MONOTONIC that puts monotonic 0 at 2001-09-09T01:46:40Z (1e9 s). */
@@ -29,13 +32,15 @@
 static const char *const csv_header =
 	"timestamp,ts_ns,event,pid,tid,ppid,uid,comm,filename,path,exe,cwd,argv,cgroup_id,"
 	"cgroup_path,container_id,container_runtime,pod_uid,path_source,cwd_source,argv_source,"
-	"error,lost,cpu,interpreter,exe_source,path_check,euid,loginuid,uid_source\n";
+	"error,lost,cpu,failed_attempts,exec_id,parent_exec_id,parent_path,"
+	"interpreter,exe_source,path_check,euid,loginuid,uid_source\n";
 
 /* Column numbers in the CSV row. */
 enum {
 	C_TIMESTAMP, C_TS_NS, C_EVENT, C_PID, C_TID, C_PPID, C_UID, C_COMM, C_FILENAME, C_PATH,
 	C_EXE, C_CWD, C_ARGV, C_CGROUP_ID, C_CGROUP_PATH, C_CONTAINER_ID, C_CONTAINER_RUNTIME,
 	C_POD_UID, C_PATH_SOURCE, C_CWD_SOURCE, C_ARGV_SOURCE, C_ERROR, C_LOST, C_CPU,
+	C_FAILED_ATTEMPTS, C_EXEC_ID, C_PARENT_EXEC_ID, C_PARENT_PATH,
 };
 
 static char *dup_bytes(const char *p, size_t n)
@@ -72,9 +77,9 @@ static struct tw_record *hostile(void)
 	r->cgroup_id = UINT64_MAX;
 	r->cgroup_path = strdup("/sys\tslice");
 	r->container_id = strdup("");		/* known to be empty: differs from unknown */
-	r->path_source = "cwd";
-	r->cwd_source = "uprobe";
-	r->argv_source = "proc";
+	r->path_source = TW_PROV_CWD;
+	r->cwd_source = TW_PROV_UPROBE;
+	r->argv_source = TW_PROV_PROC;
 	return r;
 }
 
@@ -166,6 +171,28 @@ static char *run_sink_n(enum tw_format fmt, int64_t off, struct tw_record **recs
 static char *run_sink(enum tw_format fmt, int64_t off, struct tw_record *rec)
 {
 	return run_sink_n(fmt, off, &rec, rec ? 1 : 0);
+}
+
+/* Run records through a table sink with @opts into memory; returns the text (free it). */
+static char *run_table(const struct tw_sink_opts *opts, int64_t off, struct tw_record **recs,
+		       int n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct tw_sink *s;
+	int i;
+
+	assert_non_null(f);
+	s = tw_sink_new_opts(TW_FORMAT_TABLE, f, off, opts);
+	assert_non_null(s);
+	for (i = 0; i < n; i++)
+		assert_int_equal(tw_sink_write(s, recs[i]), 0);
+	assert_int_equal(tw_sink_close(s), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(text);
+	assert_int_equal(strlen(text), len);
+	return text;
 }
 
 /* The text after the header line. */
@@ -261,6 +288,9 @@ static void test_csv_hostile_one_row(void **state)
 	assert_string_equal(f[C_ERROR], "");
 	assert_string_equal(f[C_LOST], "");		/* only on lost records */
 	assert_string_equal(f[C_CPU], "");
+	assert_string_equal(f[C_FAILED_ATTEMPTS], "");	/* not counted */
+	assert_string_equal(f[C_EXEC_ID], "");
+	assert_string_equal(f[C_PARENT_PATH], "");
 	/* The exact text of the quoted fields: quotes doubled, leading space and "" kept. */
 	assert_non_null(strstr(row, ",\"a,b\\x1b\",\"./x \"\"y\"\"\\n\",\"/tmp/d,\\xff/\\u{202E}exe\","
 				    ",\" lead\","));
@@ -289,7 +319,7 @@ static void test_csv_quoting(void **state)
 	r->cgroup_path = strdup(",");
 	text = run_sink(TW_FORMAT_CSV, OFF_1E9, r);
 	assert_string_equal(body(text), "2001-09-09T01:46:40.000000000Z,0,exec,1,1,,,plain name,"
-					"\"trail \",\"/a\"\"b\",\"\"\"\",\"\",\"\",,\",\",,,,,,,,,,,,,,,\n");
+					"\"trail \",\"/a\"\"b\",\"\"\"\",\"\",\"\",,\",\",,,,,,,,,,,,,,,,,,,\n");
 	free(text);
 	tw_record_free(r);
 	tw_fault_inject_after(-1);
@@ -317,16 +347,16 @@ static void test_csv_lost_and_unknowns(void **state)
 	recs[2]->cpu = 3;
 	text = run_sink_n(TW_FORMAT_CSV, OFF_1E9, recs, 3);
 	assert_string_equal(body(text),
-			    "2001-09-09T01:46:40.000000005Z,5,lost,0,0,,,,,,,,,,,,,,,,,,123,1,,,,,,\n"
-			    "2001-09-09T01:46:40.000000006Z,6,lost,0,0,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "2001-09-09T01:46:40.000000007Z,7,exit,9,10,8,1000,,,,,,,,,,,,,,,,,,,,,,,\n");
+			    "2001-09-09T01:46:40.000000005Z,5,lost,0,0,,,,,,,,,,,,,,,,,,123,1,,,,,,,,,,\n"
+			    "2001-09-09T01:46:40.000000006Z,6,lost,0,0,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "2001-09-09T01:46:40.000000007Z,7,exit,9,10,8,1000,,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
 	free(text);
 	for (i = 0; i < 3; i++)
 		tw_record_free(recs[i]);
 	tw_fault_inject_after(-1);
 }
 
-/* Every byte value in every string field: still one row of 24 fields, valid UTF-8. */
+/* Every byte value in every string field: still one row of 28 fields, valid UTF-8. */
 static void test_csv_all_bytes(void **state)
 {
 	struct tw_record *r = tw_record_new(TW_REC_EXEC);
@@ -372,8 +402,9 @@ static void test_json_hostile(void **state)
 		"filename",    "path",	       "exe",		"cwd",
 		"argv",	       "cgroup_id",    "cgroup_path",	"container_id",
 		"container_runtime", "pod_uid", "path_source", "cwd_source",
-		"argv_source", "error",	"interpreter", "exe_source",
-		"path_check", "euid",	"loginuid",	"uid_source",
+		"argv_source", "error", "failed_attempts", "exec_id", "parent_exec_id",
+		"parent_path", "interpreter", "exe_source", "path_check", "euid",
+		"loginuid", "uid_source", "escaped",
 	};
 	struct tw_record *r = hostile();
 	char *text = run_sink(TW_FORMAT_JSON, 0, r);
@@ -400,11 +431,19 @@ static void test_json_hostile(void **state)
 	assert_non_null(strstr(text, "\"pid\":42,\"tid\":43,\"ppid\":null,\"uid\":0,"));
 	assert_string_equal(cJSON_GetObjectItem(o, "timestamp")->valuestring, H_TIMESTAMP);
 	assert_string_equal(cJSON_GetObjectItem(o, "event")->valuestring, "exec");
-	assert_string_equal(cJSON_GetObjectItem(o, "comm")->valuestring, H_COMM);
-	assert_string_equal(cJSON_GetObjectItem(o, "filename")->valuestring, H_FILENAME);
-	assert_string_equal(cJSON_GetObjectItem(o, "path")->valuestring, H_PATH);
+	/* Valid UTF-8 decodes to the exact bytes: ESC, quotes, newline, tab are themselves. */
+	assert_string_equal(cJSON_GetObjectItem(o, "comm")->valuestring, "a,b\x1b");
+	assert_string_equal(cJSON_GetObjectItem(o, "filename")->valuestring, "./x \"y\"\n");
 	assert_string_equal(cJSON_GetObjectItem(o, "cwd")->valuestring, " lead");
-	assert_string_equal(cJSON_GetObjectItem(o, "cgroup_path")->valuestring, "/sys\\tslice");
+	assert_string_equal(cJSON_GetObjectItem(o, "cgroup_path")->valuestring, "/sys\tslice");
+	/* ... written with JSON's own escapes, so the line itself has no control byte. */
+	assert_non_null(strstr(text, "\"comm\":\"a,b\\u001b\",\"filename\":\"./x \\\"y\\\"\\n\","));
+	assert_non_null(strstr(text, "\"cgroup_path\":\"/sys\\tslice\","));
+	/* path has the byte 0xff: byte-escaped text, "\xff" (JSON \\xff), and listed. */
+	assert_string_equal(cJSON_GetObjectItem(o, "path")->valuestring,
+			    "/tmp/d,\\xff/\xe2\x80\xae" "exe");
+	assert_non_null(strstr(text, "\"path\":\"/tmp/d,\\\\xff/\\u202eexe\","));
+	assert_non_null(strstr(text, ",\"escaped\":[\"path\"]}\n"));
 	assert_string_equal(cJSON_GetObjectItem(o, "container_id")->valuestring, "");
 	assert_string_equal(cJSON_GetObjectItem(o, "path_source")->valuestring, "cwd");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "ppid")));
@@ -413,7 +452,7 @@ static void test_json_hostile(void **state)
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "error")));
 	assert_null(cJSON_GetObjectItem(o, "lost"));
 	assert_null(cJSON_GetObjectItem(o, "cpu"));
-	/* argv: one escaped string per argument, the empty one kept, no trailing empty one. */
+	/* argv: one exact string per argument, the empty one kept, no trailing empty one. */
 	argv = cJSON_GetObjectItem(o, "argv");
 	assert_true(cJSON_IsArray(argv));
 	assert_int_equal(cJSON_GetArraySize(argv), 5);
@@ -421,7 +460,7 @@ static void test_json_hostile(void **state)
 	assert_string_equal(cJSON_GetArrayItem(argv, 1)->valuestring, "a,b");
 	assert_string_equal(cJSON_GetArrayItem(argv, 2)->valuestring, "it's");
 	assert_string_equal(cJSON_GetArrayItem(argv, 3)->valuestring, "");
-	assert_string_equal(cJSON_GetArrayItem(argv, 4)->valuestring, "line\\nbreak");
+	assert_string_equal(cJSON_GetArrayItem(argv, 4)->valuestring, "line\nbreak");
 	cJSON_Delete(o);
 	free(text);
 	tw_record_free(r);
@@ -440,9 +479,10 @@ static void test_json_unknowns(void **state)
 				  "\"cwd\":null,\"argv\":null,\"cgroup_id\":null,\"cgroup_path\":null,"
 				  "\"container_id\":null,\"container_runtime\":null,\"pod_uid\":null,"
 				  "\"path_source\":null,\"cwd_source\":null,\"argv_source\":null,"
-				  "\"error\":null,\"interpreter\":null,\"exe_source\":null,"
-				  "\"path_check\":null,\"euid\":null,\"loginuid\":null,"
-				  "\"uid_source\":null}\n");
+				  "\"error\":null,\"failed_attempts\":null,\"exec_id\":null,"
+				  "\"parent_exec_id\":null,\"parent_path\":null,"
+				  "\"interpreter\":null,\"exe_source\":null,\"path_check\":null,"
+				  "\"euid\":null,\"loginuid\":null,\"uid_source\":null}\n");
 	free(text);
 	tw_record_free(r);
 	tw_fault_inject_after(-1);
@@ -461,7 +501,9 @@ static void test_json_lost(void **state)
 	recs[1] = tw_record_new(TW_REC_LOST);	/* amount and cpu unknown */
 	text = run_sink_n(TW_FORMAT_JSON, OFF_1E9, recs, 2);
 	assert_int_equal(count_lines(text), 2);
-	assert_non_null(strstr(text, "\"error\":null,\"lost\":17,\"cpu\":0,\"interpreter\":null,"));
+	assert_non_null(strstr(text, "\"error\":null,\"lost\":17,\"cpu\":0,\"failed_attempts\":null,"
+				     "\"exec_id\":null,\"parent_exec_id\":null,\"parent_path\":null,"
+				     "\"interpreter\":null,"));
 	o = cJSON_Parse(text);	/* parses the first line: cJSON stops at its end */
 	assert_non_null(o);
 	assert_string_equal(cJSON_GetObjectItem(o, "event")->valuestring, "lost");
@@ -471,7 +513,9 @@ static void test_json_lost(void **state)
 	assert_int_equal(cJSON_GetObjectItem(o, "cpu")->valueint, 0);
 	cJSON_Delete(o);
 	second = strchr(text, '\n') + 1;
-	assert_non_null(strstr(second, "\"error\":null,\"lost\":null,\"cpu\":null,\"interpreter\":null,"));
+	assert_non_null(strstr(second, "\"error\":null,\"lost\":null,\"cpu\":null,\"failed_attempts\":null,"
+				     "\"exec_id\":null,\"parent_exec_id\":null,\"parent_path\":null,"
+				     "\"interpreter\":null,"));
 	o = cJSON_Parse(second);
 	assert_non_null(o);
 	cJSON_Delete(o);
@@ -481,33 +525,123 @@ static void test_json_lost(void **state)
 	tw_fault_inject_after(-1);
 }
 
-/* Every byte value in names and arguments: still valid JSON on one line. */
+/*
+ * The inverse of the byte-escaped form, written from escape.h (not from the encoder): "\\" is
+ * a backslash, "\xHH" the byte HH. Returns a malloc'ed copy with its length in *@n.
+ */
+static unsigned char *byte_unescape(const char *v, size_t *n)
+{
+	unsigned char *out = malloc(strlen(v) + 1), *o = out;
+	static const char hex[] = "0123456789abcdef";
+
+	assert_non_null(out);
+	while (*v) {
+		if (*v != '\\') {
+			*o++ = (unsigned char)*v++;
+		} else if (v[1] == '\\') {
+			*o++ = '\\';
+			v += 2;
+		} else {
+			assert_int_equal(v[1], 'x');
+			assert_non_null(v[2] ? strchr(hex, v[2]) : NULL);
+			assert_non_null(v[3] ? strchr(hex, v[3]) : NULL);
+			*o++ = (unsigned char)((strchr(hex, v[2]) - hex) * 16 + (strchr(hex, v[3]) - hex));
+			v += 4;
+		}
+	}
+	*n = (size_t)(o - out);
+	return out;
+}
+
+/* Whether the record @o lists @key in "escaped". */
+static bool listed(cJSON *o, const char *key)
+{
+	cJSON *e = cJSON_GetObjectItem(o, "escaped"), *it;
+
+	if (!e)
+		return false;
+	assert_true(cJSON_IsArray(e));
+	cJSON_ArrayForEach(it, e)
+		if (!strcmp(it->valuestring, key))
+			return true;
+	return false;
+}
+
+/* The bytes a string value of @o stands for, by the README recipe: decoded, unescaped if listed. */
+static unsigned char *value_bytes(cJSON *o, const char *key, cJSON *v, size_t *n)
+{
+	if (listed(o, key))
+		return byte_unescape(v->valuestring, n);
+	*n = strlen(v->valuestring);
+	return (unsigned char *)strdup(v->valuestring);
+}
+
+/*
+ * Every byte value 1..255 in the middle of a name and of an argument, one record each: a JSON
+ * decoder (cJSON) plus the unescape of listed keys gives back exactly the bytes, and only
+ * values that are not UTF-8 are listed.
+ */
 static void test_json_all_bytes(void **state)
 {
-	struct tw_record *r = tw_record_new(TW_REC_EXEC);
-	char all[256];
-	char *text;
-	cJSON *o, *argv;
-	int i;
+	int c;
 
-	for (i = 1; i < 256; i++)
-		all[i - 1] = (char)i;
-	all[255] = '\0';
-	r->comm = strdup(all);
-	r->argv = dup_bytes(all, 255);
-	r->argv_len = 255;
+	for (c = 1; c < 256; c++) {
+		char name[4] = { 'a', (char)c, 'z', 0 };
+		char argv[6] = { 'p', 0, '\\', (char)c, 0, 0 };
+		struct tw_record *r = tw_record_new(TW_REC_EXEC);
+		unsigned char *got;
+		cJSON *o, *av;
+		size_t n;
+		char *text;
+
+		r->comm = strdup(name);
+		r->path = strdup(name);
+		r->argv = dup_bytes(argv, 5);
+		r->argv_len = 5;
+		text = run_sink(TW_FORMAT_JSON, 0, r);
+		assert_int_equal(count_lines(text), 1);
+		assert_valid_utf8(text);
+		o = cJSON_Parse(text);
+		assert_non_null(o);
+		got = value_bytes(o, "path", cJSON_GetObjectItem(o, "path"), &n);
+		assert_int_equal(n, 3);
+		assert_memory_equal(got, name, 3);
+		free(got);
+		assert_int_equal(listed(o, "path"), c >= 0x80);
+		assert_int_equal(listed(o, "comm"), c >= 0x80);
+		/* Both arguments in one form: "p" is written as "p" either way (no backslash). */
+		av = cJSON_GetObjectItem(o, "argv");
+		assert_int_equal(cJSON_GetArraySize(av), 2);
+		got = value_bytes(o, "argv", cJSON_GetArrayItem(av, 0), &n);
+		assert_int_equal(n, 1);
+		assert_memory_equal(got, "p", 1);
+		free(got);
+		got = value_bytes(o, "argv", cJSON_GetArrayItem(av, 1), &n);
+		assert_int_equal(n, 2);
+		assert_memory_equal(got, argv + 2, 2);
+		free(got);
+		assert_int_equal(listed(o, "argv"), c >= 0x80);
+		cJSON_Delete(o);
+		free(text);
+		tw_record_free(r);
+	}
+	tw_fault_inject_after(-1);
+}
+
+/* One invalid argument puts every argument of argv in the byte-escaped form. */
+static void test_json_argv_one_form(void **state)
+{
+	struct tw_record *r = tw_record_new(TW_REC_EXEC);
+	char *text;
+
+	SET_ARGV(r, "a\\b\0\xff\0c\n\0");
+	r->cwd = strdup("/x\\y");
 	text = run_sink(TW_FORMAT_JSON, 0, r);
-	assert_int_equal(count_lines(text), 1);
-	assert_valid_utf8(text);
-	o = cJSON_Parse(text);
-	assert_non_null(o);
-	argv = cJSON_GetObjectItem(o, "argv");
-	assert_int_equal(cJSON_GetArraySize(argv), 1);
-	assert_string_equal(cJSON_GetArrayItem(argv, 0)->valuestring,
-			    cJSON_GetObjectItem(o, "comm")->valuestring);
-	assert_non_null(strstr(cJSON_GetObjectItem(o, "comm")->valuestring,
-			       "\\x1f !\"#$%&'()*+,-./0"));
-	cJSON_Delete(o);
+	/* The backslash of the first, valid, argument is doubled in its value too. */
+	assert_non_null(strstr(text, "\"argv\":[\"a\\\\\\\\b\",\"\\\\xff\",\"c\\n\"],"));
+	/* cwd is valid UTF-8 and not listed: its backslash is just JSON's \\. */
+	assert_non_null(strstr(text, "\"cwd\":\"/x\\\\y\","));
+	assert_non_null(strstr(text, ",\"escaped\":[\"argv\"]}\n"));
 	free(text);
 	tw_record_free(r);
 	tw_fault_inject_after(-1);
@@ -584,10 +718,10 @@ static void test_timestamps(void **state)
 	recs[3]->ts_ns = 86399 * SEC;			/* back in time (another CPU) */
 	text = run_sink_n(TW_FORMAT_CSV, 0, recs, 4);
 	assert_string_equal(body(text),
-			    "1970-01-01T23:59:59.999999999Z,86399999999999,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "1970-01-02T00:00:00.000000000Z,86400000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "1970-01-02T00:00:00.000000001Z,86400000000001,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "1970-01-01T23:59:59.000000000Z,86399000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,\n");
+			    "1970-01-01T23:59:59.999999999Z,86399999999999,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "1970-01-02T00:00:00.000000000Z,86400000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "1970-01-02T00:00:00.000000001Z,86400000000001,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "1970-01-01T23:59:59.000000000Z,86399000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
 	free(text);
 	for (i = 0; i < 4; i++)
 		tw_record_free(recs[i]);
@@ -598,11 +732,12 @@ static void test_timestamps(void **state)
 
 static void test_table_layout(void **state)
 {
-	struct tw_record *recs[4];
+	struct tw_sink_opts wide = { .wide = true, .columns = 80 };	/* wide wins */
+	struct tw_record *recs[5];
 	char *text;
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		recs[i] = tw_record_new(i == 3 ? TW_REC_LOST : TW_REC_EXEC);
 	recs[0]->ts_ns = 123456789;
 	recs[0]->pid = 4242;
@@ -612,8 +747,9 @@ static void test_table_layout(void **state)
 	recs[0]->comm = strdup("ls");
 	recs[0]->path = strdup("/usr/bin/ls");
 	recs[0]->filename = strdup("ls");
+	recs[0]->cwd = strdup("/home/u");
 	SET_ARGV(recs[0], "ls\0-l\0");
-	/* Unresolved: "?" and the name as passed; unknown ppid and uid as "?". */
+	/* Unresolved: "?" and the name as passed; unknown ppid, uid and cwd as "?". */
 	recs[1]->ts_ns = 1;
 	recs[1]->pid = 7;
 	recs[1]->tid = 7;
@@ -627,18 +763,32 @@ static void test_table_layout(void **state)
 	recs[2]->uid = 0;
 	recs[2]->comm = strdup("\x1b");
 	recs[2]->filename = strdup("/nope");
+	recs[2]->cwd = strdup("/");
 	recs[2]->error = "ENOENT";
 	recs[3]->lost = 123;
 	recs[3]->cpu = 1;
-	text = run_sink_n(TW_FORMAT_TABLE, OFF_1E9, recs, 4);
+	/* The next day: a date line again; --wide lets a long value push the rest right. */
+	recs[4]->ts_ns = 86400 * SEC;
+	recs[4]->pid = 9;
+	recs[4]->tid = 9;
+	recs[4]->ppid = 8;
+	recs[4]->uid = 100000;
+	recs[4]->comm = strdup("cc1plus");
+	recs[4]->path = strdup("/usr/lib/gcc/x86_64-linux-gnu/12/cc1plus");
+	recs[4]->cwd = strdup("/src");
+	SET_ARGV(recs[4], "cc1plus\0-quiet\0");
+	text = run_table(&wide, OFF_1E9, recs, 5);
 	assert_string_equal(text,
-			    "TIME(UTC)    EVENT      PID    PPID   UID COMM             PATH  ARGS\n"
-			    "01:46:40.123 exec      4242       1  1000 ls               /usr/bin/ls  ls -l\n"
-			    "01:46:40.000 exec         7       ?     ? sh               ?./prog\n"
-			    "01:46:40.000 FAILED       8       7     0 \\x1b             ?/nope [ENOENT]\n"
-			    "01:46:40.000 LOST   123 events on cpu 1\n");
+		"TIME(UTC)    EVENT      PID    PPID   UID COMM             PATH             CWD          ARGS\n"
+		"--- 2001-09-09 UTC ---\n"
+		"01:46:40.123 exec      4242       1  1000 ls               /usr/bin/ls      /home/u      ls -l\n"
+		"01:46:40.000 exec         7       ?     ? sh               ?./prog          ?\n"
+		"01:46:40.000 FAILED       8       7     0 \\x1b             ?/nope [ENOENT]  /\n"
+		"01:46:40.000 LOST   123 events on cpu 1\n"
+		"--- 2001-09-10 UTC ---\n"
+		"01:46:40.000 exec         9       8 100000 cc1plus          /usr/lib/gcc/x86_64-linux-gnu/12/cc1plus /src         cc1plus -quiet\n");
 	free(text);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		tw_record_free(recs[i]);
 	tw_fault_inject_after(-1);
 }
@@ -646,43 +796,232 @@ static void test_table_layout(void **state)
 static void test_table_lost_unknown(void **state)
 {
 	struct tw_record *r = tw_record_new(TW_REC_LOST);
-	char *text = run_sink(TW_FORMAT_TABLE, OFF_1E9, r);
+	char *text = run_table(NULL, OFF_1E9, &r, 1);
 
-	assert_string_equal(body(text), "01:46:40.000 LOST   an unknown number of events on an unknown cpu\n");
+	assert_string_equal(body(text), "--- 2001-09-09 UTC ---\n"
+					"01:46:40.000 LOST   an unknown number of events on an unknown cpu\n");
 	free(text);
 	tw_record_free(r);
+	tw_fault_inject_after(-1);
+}
+
+/* Display width of a line of the table, counted by glibc's wcwidth() in C.UTF-8. */
+static int line_width(const char *s, size_t n)
+{
+	locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0), old;
+	mbstate_t st;
+	int w = 0;
+
+	assert_non_null(loc);
+	old = uselocale(loc);
+	memset(&st, 0, sizeof(st));
+	while (n) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s, n, &st);
+
+		assert_true(k != (size_t)-1 && k != (size_t)-2 && k != 0);
+		assert_true(wcwidth(wc) >= 0);
+		w += wcwidth(wc);
+		s += k;
+		n -= k;
+	}
+	uselocale(old);
+	freelocale(loc);
+	return w;
+}
+
+/* Every line of @text is at most @cols wide. */
+static void assert_fits(const char *text, int cols)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+
+		assert_non_null(nl);
+		if (line_width(text, (size_t)(nl - text)) > cols)
+			fail_msg("wider than %d: %.*s", cols, (int)(nl - text), text);
+		text = nl + 1;
+	}
+}
+
+/* Hostile and long values for the 80- and 200-column layouts. */
+static void narrow_records(struct tw_record *recs[4])
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		recs[i] = tw_record_new(TW_REC_EXEC);
+		recs[i]->ts_ns = 0;
+		recs[i]->pid = 4242 + i;
+		recs[i]->tid = 4242 + i;
+		recs[i]->ppid = 1;
+		recs[i]->uid = 1000;
+	}
+	recs[0]->ts_ns = 123456789;
+	recs[0]->comm = strdup("ls");
+	recs[0]->path = strdup("/usr/bin/ls");
+	recs[0]->cwd = strdup("/home/u");
+	SET_ARGV(recs[0], "ls\0-l\0");
+	/* Longer than every column. */
+	recs[1]->comm = strdup("cc1plus");
+	recs[1]->path = strdup("/usr/lib/gcc/x86_64-linux-gnu/12/cc1plus");
+	recs[1]->cwd = strdup("/home/user/projects/tracewatch/src");
+	SET_ARGV(recs[1], "cc1plus\0-quiet\0-imultiarch\0x86_64-linux-gnu\0");
+	/* Wide characters, an invalid byte and escapes (ESC, bidi) that must not be split. */
+	recs[2]->ppid = 0;
+	recs[2]->uid = 100000;	/* 6 digits in a 5-wide column */
+	recs[2]->comm = strdup("\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b");
+	recs[2]->path = strdup("/tmp/\xe6\x97\xa5\xe6\x9c\xac/\xe2\x80\xae" "exe");
+	recs[2]->cwd = strdup("/tmp/\xff dir");
+	/* A path of wide characters only, cut between two of them. */
+	recs[3]->comm = strdup("x");
+	recs[3]->path = strdup("/d/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"
+			       "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");
+	recs[3]->cwd = strdup("/tmp/\x1b\x1b\x1b\x1b");
+	SET_ARGV(recs[3], "printf\0a\x1b" "b\n\0");
+}
+
+/*
+ * 80 columns: UID, PPID and COMM dropped; PATH 20, CWD 14, ARGS 16 wide (the 10 columns
+ * beyond the least widths 16+12+12 shared 2:1:2). Paths keep their end, ARGS its start.
+ */
+static void test_table_80(void **state)
+{
+	struct tw_sink_opts o = { .columns = 80 };
+	struct tw_record *recs[4];
+	char *text;
+	int i;
+
+	narrow_records(recs);
+	text = run_table(&o, OFF_1E9, recs, 4);
+	assert_string_equal(text,
+		"TIME(UTC)    EVENT      PID PATH                 CWD            ARGS\n"
+		"--- 2001-09-09 UTC ---\n"
+		"01:46:40.123 exec      4242 /usr/bin/ls          /home/u        ls -l\n"
+		"01:46:40.000 exec      4243 \xe2\x80\xa6inux-gnu/12/cc1plus \xe2\x80\xa6racewatch/src cc1plus -quiet \xe2\x80\xa6\n"
+		"01:46:40.000 exec      4244 \xe2\x80\xa6mp/\xe6\x97\xa5\xe6\x9c\xac/\\u{202E}exe /tmp/\\xff dir\n"
+		"01:46:40.000 exec      4245 \xe2\x80\xa6\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e  \xe2\x80\xa6\\x1b\\x1b\\x1b  printf 'a\\x1bb\xe2\x80\xa6\n");
+	assert_fits(text, 80);
+	free(text);
+	for (i = 0; i < 4; i++)
+		tw_record_free(recs[i]);
+	tw_fault_inject_after(-1);
+}
+
+/*
+ * 200 columns: every column; PATH 55, CWD 31, ARGS 53 (99 columns beyond the least widths:
+ * 39, 19, and the rest, 41, to ARGS). The 6-digit UID takes its extra column from COMM.
+ */
+static void test_table_200(void **state)
+{
+	struct tw_sink_opts o = { .columns = 200 };
+	struct tw_record *recs[4];
+	char *text;
+	int i;
+
+	narrow_records(recs);
+	text = run_table(&o, OFF_1E9, recs, 4);
+	assert_string_equal(text,
+		"TIME(UTC)    EVENT      PID    PPID   UID COMM             PATH                                                    CWD                             ARGS\n"
+		"--- 2001-09-09 UTC ---\n"
+		"01:46:40.123 exec      4242       1  1000 ls               /usr/bin/ls                                             /home/u                         ls -l\n"
+		"01:46:40.000 exec      4243       1  1000 cc1plus          /usr/lib/gcc/x86_64-linux-gnu/12/cc1plus                \xe2\x80\xa6" "e/user/projects/tracewatch/src cc1plus -quiet -imultiarch x86_64-linux-gnu\n"
+		"01:46:40.000 exec      4244       ? 100000 \\x1b\\x1b\\x1b\xe2\x80\xa6   /tmp/\xe6\x97\xa5\xe6\x9c\xac/\\u{202E}exe                                   /tmp/\\xff dir\n"
+		"01:46:40.000 exec      4245       1  1000 x                /d/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e                             /tmp/\\x1b\\x1b\\x1b\\x1b           printf 'a\\x1bb\\n'\n");
+	assert_fits(text, 200);
+	free(text);
+	for (i = 0; i < 4; i++)
+		tw_record_free(recs[i]);
+	tw_fault_inject_after(-1);
+}
+
+/* Narrower and narrower: columns go in the documented order, rows never wrap until 44. */
+static void test_table_drop_order(void **state)
+{
+	static const struct {
+		unsigned int cols;
+		const char *header;
+	} cases[] = {
+		{ 101, "TIME(UTC)    EVENT      PID    PPID   UID COMM             PATH             CWD          ARGS\n" },
+		/* UID dropped; 5 columns to spare: PATH +2, CWD +1, ARGS +2 */
+		{ 100, "TIME(UTC)    EVENT      PID    PPID COMM             PATH               CWD           ARGS\n" },
+		/* PPID dropped too; 7 to spare: PATH +2, CWD +1, ARGS +4 */
+		{ 94, "TIME(UTC)    EVENT      PID COMM             PATH               CWD           ARGS\n" },
+		/* COMM dropped; 16 to spare: PATH +6, CWD +3, ARGS +7 */
+		{ 86, "TIME(UTC)    EVENT      PID PATH                   CWD             ARGS\n" },
+		/* ARGS dropped; 12 to spare: PATH +8, CWD +4 */
+		{ 69, "TIME(UTC)    EVENT      PID PATH                     CWD\n" },
+		{ 56, "TIME(UTC)    EVENT      PID PATH\n" },
+		{ 30, "TIME(UTC)    EVENT      PID PATH\n" },	/* narrower: rows are 44 wide */
+	};
+	size_t k;
+
+	for (k = 0; k < TW_ARRAY_SIZE(cases); k++) {
+		struct tw_sink_opts o = { .columns = cases[k].cols };
+		char *text = run_table(&o, 0, NULL, 0);
+
+		assert_string_equal(text, cases[k].header);
+		free(text);
+	}
+	tw_fault_inject_after(-1);
+}
+
+/* The width comes from COLUMNS when the options leave it open; a file gets no limit. */
+static void test_table_columns_env(void **state)
+{
+	char *text;
+
+	setenv("COLUMNS", "56", 1);
+	text = run_table(NULL, 0, NULL, 0);
+	assert_string_equal(text, "TIME(UTC)    EVENT      PID PATH\n");
+	free(text);
+	setenv("COLUMNS", "wide", 1);	/* not a number: ignored */
+	text = run_table(NULL, 0, NULL, 0);
+	assert_string_equal(text, "TIME(UTC)    EVENT      PID    PPID   UID COMM             PATH             CWD          ARGS\n");
+	free(text);
+	unsetenv("COLUMNS");
 	tw_fault_inject_after(-1);
 }
 
 /* No raw control byte (C0, DEL, C1, bidi) reaches the terminal from any field. */
 static void test_table_no_control_bytes(void **state)
 {
-	struct tw_record *r = hostile();
-	const unsigned char *p;
-	char *text;
+	static const unsigned int widths[] = { 0, 80, 200 };
+	size_t k;
 
-	free(r->comm);
-	r->comm = strdup("\x1b]0;pwn\x07\xc2\x9b");
-	r->error = "E\x1b[2J";
-	text = run_sink(TW_FORMAT_TABLE, 0, r);
-	assert_int_equal(count_lines(text), 2);
-	assert_int_equal(text[strlen(text) - 1], '\n');
-	for (p = (const unsigned char *)text; *p; p++) {
-		if (*p == '\n')
-			continue;
-		assert_true(*p >= 0x20 && *p != 0x7f);
-		/* C1 controls are c2 80..c2 9f in UTF-8; U+202E is e2 80 ae. */
-		if (*p == 0xc2)
-			assert_false(p[1] >= 0x80 && p[1] <= 0x9f);
-		if (*p == 0xe2)
-			assert_false(p[1] == 0x80 && p[2] == 0xae);
+	for (k = 0; k < TW_ARRAY_SIZE(widths); k++) {
+		struct tw_sink_opts o = { .wide = !widths[k], .columns = widths[k] };
+		struct tw_record *r = hostile();
+		const unsigned char *p;
+		char *text;
+
+		free(r->comm);
+		r->comm = strdup("\x1b]0;pwn\x07\xc2\x9b");
+		r->error = "E\x1b[2J";
+		text = run_table(&o, 0, &r, 1);
+		assert_int_equal(count_lines(text), 3);
+		assert_int_equal(text[strlen(text) - 1], '\n');
+		for (p = (const unsigned char *)text; *p; p++) {
+			if (*p == '\n')
+				continue;
+			assert_true(*p >= 0x20 && *p != 0x7f);
+			/* C1 controls are c2 80..c2 9f in UTF-8; U+202E is e2 80 ae. */
+			if (*p == 0xc2)
+				assert_false(p[1] >= 0x80 && p[1] <= 0x9f);
+			if (*p == 0xe2)
+				assert_false(p[1] == 0x80 && p[2] == 0xae);
+		}
+		assert_valid_utf8(text);
+		if (!widths[k]) {
+			assert_non_null(strstr(text, " \\x1b]0;pwn\\x07\\u{009B} "));
+			assert_non_null(strstr(text, " " H_PATH " [E\\x1b[2J]  lead "));
+			assert_non_null(strstr(text, " " H_ARGV "\n"));
+			assert_non_null(strstr(text, "23:31:30.123 exec        42       ?     0 "));
+		} else {
+			assert_fits(text, (int)widths[k]);
+		}
+		free(text);
+		tw_record_free(r);
 	}
-	assert_valid_utf8(text);
-	assert_non_null(strstr(text, " \\x1b]0;pwn\\x07\\u{009B} "));
-	assert_non_null(strstr(text, " " H_PATH " [E\\x1b[2J]  " H_ARGV "\n"));
-	assert_non_null(strstr(text, "23:31:30.123 exec        42       ?     0 "));
-	free(text);
-	tw_record_free(r);
 	tw_fault_inject_after(-1);
 }
 
@@ -826,10 +1165,15 @@ int main(void)
 		cmocka_unit_test(test_json_unknowns),
 		cmocka_unit_test(test_json_lost),
 		cmocka_unit_test(test_json_all_bytes),
+		cmocka_unit_test(test_json_argv_one_form),
 		cmocka_unit_test(test_json_argv_edges),
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_table_layout),
 		cmocka_unit_test(test_table_lost_unknown),
+		cmocka_unit_test(test_table_80),
+		cmocka_unit_test(test_table_200),
+		cmocka_unit_test(test_table_drop_order),
+		cmocka_unit_test(test_table_columns_env),
 		cmocka_unit_test(test_table_no_control_bytes),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_alloc_failures_csv),
@@ -837,5 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_failures_table),
 	};
 
+	/* The table's width must not come from the environment the tests run in. */
+	unsetenv("COLUMNS");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
