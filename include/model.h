@@ -32,6 +32,13 @@ struct tw_model_opts {
 	 */
 	bool fanotify;
 	bool taskstats;			/* the stream carries task ends (TW_EV_TASK_END) */
+	/*
+	 * Report a path or cwd made from the tracked cwd even when nothing from the kernel
+	 * showed it right (path_check "unverified"): for the tests of the tiers themselves.
+	 * Off, such a path is reported only when /proc's exe names the same file, and such a
+	 * cwd only when /proc agreed at the exec or a path made from it checked out.
+	 */
+	bool report_unchecked;
 	tw_realpath_fn realpath_fn;	/* canonicalise a directory (for ".." in exec filenames) */
 	void *realpath_ctx;
 	/* Receives each finished record, in timestamp order, and owns it. Non-zero stops. */

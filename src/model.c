@@ -249,6 +249,16 @@ static int track_tentative(struct tw_model *m, struct cwd_value *v)
 	return 0;
 }
 
+/* A /proc link's text (exe, cwd): @len without the kernel's " (deleted)". */
+static size_t exe_link_len(const char *exe)
+{
+	size_t n = strlen(exe), k = strlen(DELETED_SUFFIX);
+
+	if (n > k && !strcmp(exe + n - k, DELETED_SUFFIX))
+		return n - k;
+	return n;
+}
+
 /* A value read from /proc during [t_start, t_read] by task @tid. Takes @path, even on failure. */
 static struct cwd_value *cwd_new(struct tw_model *m, char *path, uint64_t t_start,
 				 uint64_t t_read, int tid, enum tw_prov source)
@@ -258,6 +268,11 @@ static struct cwd_value *cwd_new(struct tw_model *m, char *path, uint64_t t_star
 	if (!v) {
 		free(path);
 		return NULL;
+	}
+	if (path && exe_link_len(path) != strlen(path)) {
+		/* " (deleted)": a deleted directory (or one named so): no path to report. */
+		free(path);
+		path = NULL;
 	}
 	v->refs = 1;
 	v->path = path;
@@ -626,15 +641,6 @@ static bool names_item(struct tw_model *m, const char *path, const struct fan_it
 	return *real && !strcmp(*real, it->path);
 }
 
-/* /proc's exe link text: @len without the kernel's " (deleted)". */
-static size_t exe_link_len(const char *exe)
-{
-	size_t n = strlen(exe), k = strlen(DELETED_SUFFIX);
-
-	if (n > k && !strcmp(exe + n - k, DELETED_SUFFIX))
-		return n - k;
-	return n;
-}
 
 /* Whether a filename names the file only through an fd ("/dev/fd/3", "/proc/self/fd/3"). */
 static bool filename_is_fd_link(const char *fn)
@@ -698,6 +704,29 @@ static int set_exe_from_proc(struct pending *p, struct tw_record *rec, const cha
 		rec->exe_source = p->other_ns ? "other-ns" : "proc";
 	}
 	return rec->exe ? 0 : -ENOMEM;
+}
+
+/*
+ * Without an item to check against: whether @path names the file /proc/PID/exe named at the
+ * exec (the same text, or once symlinks are resolved; in our view only). A script's exe is
+ * its interpreter: its path is not verified this way.
+ */
+static bool proc_exe_names(struct tw_model *m, const struct pending *p, const char *path)
+{
+	const char *exe = p->probe_proc_ok ? p->probe.exe : NULL;
+	char *real;
+	bool ok;
+
+	if (!exe || exe_link_len(exe) != strlen(exe) || p->other_ns)
+		return false;
+	if (!strcmp(path, exe))
+		return true;
+	if (p->foreign_root)
+		return false;
+	real = m->opts.realpath_fn(path, m->opts.realpath_ctx);
+	ok = real && !strcmp(real, exe);
+	free(real);
+	return ok;
 }
 
 /*
@@ -877,6 +906,7 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 	const char *cwd = NULL;
 	enum tw_prov cwd_source = TW_PROV_NONE;
 	const char *fn = rec->filename;
+	bool cwd_shown = false;		/* the cwd is shown to be the process's at the exec */
 
 	if (p->probe_proc_ok) {
 		if (set_exe_from_proc(p, rec, NULL))
@@ -912,6 +942,8 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 		cwd = p->model_cwd->path;
 		cwd_source = TW_PROV_CWD;
 		rec->cwd_source = p->model_cwd->source;
+		/* /proc read at the exec agrees: the tracked value is the process's cwd. */
+		cwd_shown = p->probe_cwd_ok && p->probe.cwd && !strcmp(cwd, p->probe.cwd);
 	}
 	if (p->probe_cwd_ok && p->probe.cwd && (!cwd || strcmp(cwd, p->probe.cwd))) {
 		/* /proc, read with no chdir since the exec, says otherwise: the model's went stale. */
@@ -926,6 +958,7 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 			cwd = p->probe.cwd;
 			cwd_source = TW_PROV_PROC_CWD;
 			rec->cwd_source = TW_PROV_PROC_EXEC;
+			cwd_shown = true;
 		}
 	}
 	if (p->other_ns) {
@@ -979,6 +1012,34 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 			rec->path_source = rec->path ? TW_PROV_PROC_EXE : TW_PROV_UNRESOLVED;
 		}
 		rec->path_check = p->other_ns ? "other-ns" : "unverified";
+	}
+	if (!m->opts.report_unchecked && rec->path_check &&
+	    !strcmp(rec->path_check, "unverified") && rec->path &&
+	    (rec->path_source != TW_PROV_ABSOLUTE || p->foreign_root) &&
+	    rec->path_source != TW_PROV_PROC_EXE) {
+		/*
+		 * Nothing from the kernel checked it: a path made from a tracked cwd (which a
+		 * rename makes stale unseen), or an absolute one in another root's view, is kept
+		 * only when /proc's exe names the same file.
+		 */
+		if (proc_exe_names(m, p, rec->path)) {
+			rec->path_check = "verified";
+		} else {
+			free(rec->path);
+			rec->path = NULL;
+			rec->path_source = TW_PROV_UNRESOLVED;
+		}
+	}
+	/*
+	 * A tracked cwd is reported only when something shows it is the process's: /proc at
+	 * the exec agrees, or a path made from it names the executed file.
+	 */
+	if (!m->opts.report_unchecked && rec->cwd && !cwd_shown &&
+	    !((rec->path_source == TW_PROV_CWD || rec->path_source == TW_PROV_PROC_CWD) &&
+	      rec->path_check && !strcmp(rec->path_check, "verified"))) {
+		free(rec->cwd);
+		rec->cwd = NULL;
+		rec->cwd_source = TW_PROV_NONE;
 	}
 	if (!rec->path)
 		m->st.unresolved++;

@@ -59,6 +59,7 @@ static struct tw_model *model(struct sink *s, const char *const *fsmap, bool all
 {
 	struct tw_model_opts o = {
 		.all_events = all,
+		.report_unchecked = true,	/* these test the tiers themselves */
 		.realpath_fn = fake_realpath,
 		.realpath_ctx = (void *)fsmap,
 		.emit = collect,
@@ -878,7 +879,8 @@ static void test_alloc_failures(void **state)
 
 	for (n = 0; n < 200; n++) {
 		struct sink s = { 0 };
-		struct tw_model_opts o = { .realpath_fn = fake_realpath, .emit = collect, .emit_ctx = &s };
+		struct tw_model_opts o = { .report_unchecked = true, .realpath_fn = fake_realpath,
+					    .emit = collect, .emit_ctx = &s };
 		struct tw_proc_task t = { .tid = 100, .tgid = 100, .ppid = 1, .cwd = "/", .t_read = 5 };
 		struct tw_model *m;
 		struct tw_event *ev[4];
@@ -1274,6 +1276,39 @@ static void test_fan_lost(void **state)
 	tw_model_free(m);
 }
 
+/*
+ * Without fanotify, a path made from the tracked cwd is shown only when /proc's exe names the
+ * same file; the cwd only when /proc agreed or that path checked out.
+ */
+static void test_unchecked_not_reported(void **state)
+{
+	struct tw_model_opts o = { .realpath_fn = fake_realpath, .emit = collect };
+	struct exec_probe ok = { .exe = "/D/prog", .t_start = 31, .t_read = 32 };
+	struct sink s = { 0 };
+	struct tw_model *m;
+	struct tw_record *r;
+
+	o.emit_ctx = &s;
+	m = tw_model_new(&o);
+	assert_non_null(m);
+	seed(m, 100, 100, 1, "/D", 5);
+	exec_ev(m, 20, 100, 100, "./gone", NULL);	/* exited before /proc was read */
+	assert_int_equal(tw_model_flush(m), 0);
+	r = only_exec(&s);
+	assert_path(r, NULL, "unresolved");
+	assert_string_equal(r->path_check, "unverified");
+	assert_null(r->cwd);
+	sink_clear(&s);
+	exec_ev(m, 30, 100, 100, "./prog", &ok);
+	assert_int_equal(tw_model_flush(m), 0);
+	r = only_exec(&s);
+	assert_path(r, "/D/prog", "cwd");
+	assert_string_equal(r->path_check, "verified");
+	assert_string_equal(r->cwd, "/D");
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1314,6 +1349,7 @@ int main(void)
 		cmocka_unit_test(test_fan_failed_attempt_first),
 		cmocka_unit_test(test_fan_fd_exec),
 		cmocka_unit_test(test_fan_lost),
+		cmocka_unit_test(test_unchecked_not_reported),
 		cmocka_unit_test(test_alloc_failures),
 	};
 
