@@ -20,6 +20,11 @@
 #define CGROUP_V2_HIERARCHY 0
 /* fanotify items kept per exec caller: more unmatched ones mean the oldest are dropped. */
 #define FAN_ITEMS_MAX 32
+/*
+ * An item no exec record claimed this long after every open before it was delivered belongs
+ * to no exec that will still come (its caller exited, or it was a loader left over): dropped.
+ */
+#define FAN_STALE_NS (1000ull * 1000 * 1000)
 /* ELF loaders remembered (files seen opened right after a final ELF, before its exec). */
 #define FAN_LOADERS_MAX 8
 /* The kernel's suffix of a link to an unlinked file. */
@@ -535,6 +540,37 @@ static void fanq_free_all(struct tw_model *m)
 	}
 }
 
+/* Whether a held exec record may still claim items of @tid. */
+static bool fan_claimable(const struct tw_model *m, int tid)
+{
+	const struct pending *p;
+
+	for (p = m->head; p; p = p->next)
+		if (p->is_exec && p->need_fan && p->fan_tid == tid)
+			return true;
+	return false;
+}
+
+/* Drop the stale items (FAN_STALE_NS) of callers no held record waits for. */
+static void fanq_collect(struct tw_model *m)
+{
+	struct fan_queue *q, *tmp;
+
+	if (m->fan_covered < FAN_STALE_NS)
+		return;
+	HASH_ITER(hh, m->fanq, q, tmp) {
+		struct fan_item *it;
+		int n = 0;
+
+		for (it = q->head; it && it->ts < m->fan_covered - FAN_STALE_NS; it = it->next)
+			n++;
+		if (q->dropped && q->dropped < m->fan_covered - FAN_STALE_NS && n == q->n)
+			q->dropped = 0;
+		if ((n || !q->head) && !fan_claimable(m, q->tid))
+			fanq_drop(m, q, n);
+	}
+}
+
 static int apply_fan(struct tw_model *m, struct tw_event *ev)
 {
 	struct fan_queue *q;
@@ -548,6 +584,7 @@ static int apply_fan(struct tw_model *m, struct tw_event *ev)
 		/* A sync: the queue was read empty after the previous sync's time. */
 		m->fan_covered = m->fan_prev_sync;
 		m->fan_prev_sync = ev->ts;
+		fanq_collect(m);
 		return 0;
 	}
 	q = fanq_find(m, ev->tid);
