@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* uprobe.c - libc uprobes capturing chdir paths and exec argv in the kernel (string tier 3). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,12 @@ static const struct probe_spec {
 	const char *symbol;	/* libc function */
 	bool is_ret;
 	bool no_syscalls_only;
+	/*
+	 * x86-64: probe the instruction after the function's "syscall" instead of its return,
+	 * where %ax still holds the kernel's -errno (the libc wrapper returns -1 and hides
+	 * the errno in thread-local storage, which a probe cannot read).
+	 */
+	bool after_syscall;
 } specs[TW_UPROBE_NR] = {
 	[TW_UPROBE_CHDIR] = { "chdir", "chdir", false, false },
 	[TW_UPROBE_EXECVE] = { "execve", "execve", false, false },
@@ -38,8 +45,8 @@ static const struct probe_spec {
 	[TW_UPROBE_FCHDIR] = { "fchdir", "fchdir", false, true },
 	[TW_UPROBE_CHDIR_RET] = { "chdir_ret", "chdir", true, true },
 	[TW_UPROBE_FCHDIR_RET] = { "fchdir_ret", "fchdir", true, true },
-	[TW_UPROBE_EXECVE_RET] = { "execve_ret", "execve", true, true },
-	[TW_UPROBE_EXECVEAT_RET] = { "execveat_ret", "execveat", true, true },
+	[TW_UPROBE_EXECVE_RET] = { "execve_ret", "execve", true, true, true },
+	[TW_UPROBE_EXECVEAT_RET] = { "execveat_ret", "execveat", true, true, true },
 	[TW_UPROBE_FEXECVE_RET] = { "fexecve_ret", "fexecve", true, true },
 	[TW_UPROBE_UNSHARE] = { "unshare", "unshare", false, true },
 	[TW_UPROBE_UNSHARE_RET] = { "unshare_ret", "unshare", true, true },
@@ -209,6 +216,35 @@ static int probes_add(struct tw_uprobes *u, struct tracefs_dynevent *ev, const c
 	return tracefs_event_enable(u->inst, u->group, name) < 0 ? -1 : 0;
 }
 
+/* Bytes of a function searched for its "syscall" instruction. */
+#define SYSCALL_SCAN_BYTES 64
+
+/*
+ * x86-64: the file offset just after the first "syscall" (0f 05) in the @SYSCALL_SCAN_BYTES
+ * bytes at @off of @path. Returns 0 and *@after, or -ENOENT (other architectures too).
+ */
+static int after_syscall_offset(const char *path, uint64_t off, uint64_t *after)
+{
+#if defined(__x86_64__)
+	unsigned char code[SYSCALL_SCAN_BYTES];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int i;
+
+	if (fd < 0)
+		return -ENOENT;
+	n = pread(fd, code, sizeof(code), (off_t)off);
+	close(fd);
+	for (i = 0; i + 1 < n; i++) {
+		if (code[i] == 0x0f && code[i + 1] == 0x05) {
+			*after = off + (uint64_t)i + 2;
+			return 0;
+		}
+	}
+#endif
+	return -ENOENT;
+}
+
 /*
  * Probe the functions of one libc file as events "<name>_<index>". Returns how many probes
  * were made (0: none of the functions is there), or -errno; on error the probes made by this
@@ -242,11 +278,19 @@ static int add_libc(struct tw_uprobes *u, const char *libc, int index)
 			u->events = n;
 			u->cap = cap;
 		}
-		if (fetchargs(f, u->max_args, &args))
-			return -ENOMEM;
 		snprintf(name, sizeof(name), "%s_%d", specs[f].name, index);
-		ev = specs[f].is_ret ? tracefs_uretprobe_alloc(u->group, name, libc, off, args.data) :
-				       tracefs_uprobe_alloc(u->group, name, libc, off, args.data);
+		if (specs[f].after_syscall && after_syscall_offset(libc, off, &off) == 0) {
+			/* Reached only when the syscall returned, i.e. failed (exec). */
+			if (tw_buf_puts(&args, "sysret=%ax:s32"))
+				return -ENOMEM;
+			ev = tracefs_uprobe_alloc(u->group, name, libc, off, args.data);
+		} else {
+			if (fetchargs(f, u->max_args, &args))
+				return -ENOMEM;
+			ev = specs[f].is_ret ?
+				     tracefs_uretprobe_alloc(u->group, name, libc, off, args.data) :
+				     tracefs_uprobe_alloc(u->group, name, libc, off, args.data);
+		}
 		tw_buf_release(&args);
 		if (!ev)
 			return -ENOMEM;
