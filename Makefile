@@ -32,7 +32,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all test unit live live-static asan valgrind bench install uninstall static doccheck \
-	installcheck clean deps deps-build format format-check test-kernels
+	installcheck clean deps deps-build format format-check test-kernels fuzz
 
 SRCS      := $(wildcard src/*.c)
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
@@ -46,6 +46,16 @@ PROG_SRCS := $(wildcard tests/live/progs/*.c)
 PROG_BINS := $(PROG_SRCS:tests/live/progs/%.c=$(BUILD)/progs/%)
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
+# The fuzz harness: clang, libFuzzer, every project object instrumented, in its own dir.
+FUZZ_CC   ?= clang
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 60
+# Extra libFuzzer flags, e.g. for a long run that goes on after a finding:
+# FUZZ_FLAGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
+FUZZ_FLAGS ?=
+# Limits a hostile recording must stay within: per input time, memory.
+FUZZ_LIMITS := -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048
 
 all: $(BUILD)/tracewatch
 
@@ -79,9 +89,40 @@ $(BUILD)/tools/%: tools/%.c $(LIB_OBJS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
-# Unit tests: cmocka, no kernel, no root. Every binary must pass; then the documentation check.
-unit: $(UNIT_BINS) doccheck
-	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+$(BUILD)/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) $(CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+# Unit tests: cmocka, no kernel, no root. Every binary must pass; then the documentation
+# check, the fuzz regression inputs (also through the harness when it is built and up to date)
+# and the golden recordings replay through the real binary.
+unit: $(UNIT_BINS) $(BUILD)/tracewatch doccheck
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; \
+	echo "== fuzz regressions"; \
+	fz=; if $(MAKE) -s -q $(BUILD)/fuzz/fuzz_report 2>/dev/null; then \
+		fz=$(abspath $(BUILD)/fuzz/fuzz_report); fi; \
+	TW_BIN=$(abspath $(BUILD)/tracewatch) TW_FUZZ=$$fz \
+		bash tests/fuzz/regressions.sh || fail=1; \
+	echo "== golden recordings"; \
+	TW_BIN=$(abspath $(BUILD)/tracewatch) bash tests/golden/run.sh || fail=1; \
+	exit $$fail
+
+# The reader fuzzed for FUZZ_SECONDS: regression inputs first, then the corpus (seeded from
+# real recordings; new inputs go to $(BUILD)/fuzz/corpus). A finding lands in
+# $(BUILD)/fuzz/artifacts/ and fails the run.
+fuzz: $(BUILD)/fuzz/fuzz_report
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/artifacts
+	$(Q)set -- tests/fuzz/regressions/*; if [ -e "$$1" ]; then \
+		$< $(FUZZ_LIMITS) -close_fd_mask=2 "$$@"; fi
+	$< $(FUZZ_LIMITS) -close_fd_mask=2 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_FLAGS) \
+		-artifact_prefix=$(abspath $(BUILD)/fuzz/artifacts)/ \
+		$(BUILD)/fuzz/corpus tests/fuzz/seeds tests/fuzz/regressions
 
 # The man page and the completion against the binary's --help (and the fields and values
 # the source defines); the man page renders without warnings.
@@ -100,8 +141,9 @@ live-static: $(BUILD)/static/tracewatch
 	$(MAKE) live LIVE_BIN=$(BUILD)/static/tracewatch
 
 # The whole suite: unit + live, install and the static binary, other kernels under QEMU, then
-# unit + live again under ASan/UBSan.
-test: unit live installcheck test-kernels asan
+# unit + live again under ASan/UBSan, then the recording reader fuzzed for FUZZ_SECONDS (60 s
+# by default).
+test: unit live installcheck test-kernels asan fuzz
 
 # make install into a scratch DESTDIR, every file checked, then make uninstall leaves none;
 # the static binary is static and runs.
@@ -134,6 +176,18 @@ $(BUILD)/static/tracewatch: $(OBJS) $(BUILD)/static/libcjson.a
 INSTALLED := $(BINDIR)/tracewatch $(MANDIR)/man1/tracewatch.1.gz $(BASHCOMPDIR)/tracewatch \
 	$(UNITDIR)/tracewatch.service $(LOGROTATEDIR)/tracewatch $(DOCDIR)/README.md \
 	$(DOCDIR)/LICENSE $(DOCDIR)/examples/vector.toml
+
+# Unit and live tests again, built with ASan/UBSan (any report fails the run).
+asan:
+	$(MAKE) BUILD=$(BUILD)/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" unit live
+
+valgrind: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do valgrind -q --error-exitcode=1 --leak-check=full $$t || fail=1; done; exit $$fail
+
+bench: $(BUILD)/tracewatch $(PROG_BINS) $(TOOL_BINS)
+	TW_BIN=$(abspath $(BUILD)/tracewatch) TW_PROGS=$(abspath $(BUILD)/progs) \
+		TW_TOOLS=$(abspath $(BUILD)/tools) python3 tools/bench.py
 
 install: $(BUILD)/tracewatch
 	install -D -m 0755 $(BUILD)/tracewatch $(DESTDIR)$(BINDIR)/tracewatch

@@ -15,6 +15,7 @@ enum tw_cli_cmd {
 	TW_CLI_LIVE,
 	TW_CLI_RECORD,
 	TW_CLI_REPORT,
+	TW_CLI_RUN,
 	TW_CLI_NR,
 };
 
@@ -37,6 +38,14 @@ struct tw_live_opts {
 	bool no_taskstats;		/* no taskstats listener */
 	bool show_failed;		/* every failed exec attempt as a record */
 	bool wide;			/* table: every column in full, whatever the terminal */
+	/* run: */
+	char **command;			/* CMD and its arguments (NULL-terminated) */
+	const char *user;		/* --user: run CMD as this user */
+	const char *tree;		/* --tree FILE; NULL: stderr */
+	bool no_tree;
+	const char *timeline;		/* --timeline FILE */
+	bool summary;
+	bool no_wait;			/* end when CMD ends, not when its whole tree has */
 };
 
 /*

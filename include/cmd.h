@@ -12,6 +12,9 @@ int cmd_record(int argc, char **argv);
 /* Replay a recording through the pipeline: the records a live run would have printed. */
 int cmd_report(int argc, char **argv);
 
+/* Run one command and trace it and its descendants only: tree, summary, timeline. */
+int cmd_run(int argc, char **argv);
+
 /* What this kernel allows and which tiers tracewatch will use. */
 int cmd_doctor(int argc, char **argv);
 

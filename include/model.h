@@ -22,8 +22,20 @@
 
 struct tw_model;
 
+/*
+ * How long after an exit the model waits for the task's end before it lets the exit record
+ * out without it. The kernel sends the task end before the exit event fires, so it is read
+ * in the next pass over the side sources: this bound only matters when it was lost.
+ */
+#define TW_MODEL_TASK_END_WAIT_NS (1000ull * 1000 * 1000)
+
 struct tw_model_opts {
 	bool all_events;		/* also emit fork, exit and chdir records */
+	/*
+	 * Task ends (TW_EV_TASK_END) come in the stream: an exit record waits for its task's
+	 * end (exit status) until the stream is TW_MODEL_TASK_END_WAIT_NS past the exit.
+	 */
+	bool task_ends;
 	/*
 	 * The stream carries fanotify items (TW_EV_FAN_EXEC): each exec record waits until
 	 * the items of its exec have been applied, i.e. until a sync item (tid 0) proves that

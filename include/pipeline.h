@@ -37,6 +37,18 @@ struct tw_pipeline_opts {
 	bool all_events;		/* also fork, exit and chdir records */
 	bool show_failed;		/* every failed exec attempt, none folded */
 	struct tw_filter filter;
+	/*
+	 * > 0: only this process and its descendants (run): followed through the fork events
+	 * in stream order, every other task's events (also fanotify's and taskstats', which
+	 * are host-wide) are dropped before the model. Live, the kernel filters too
+	 * (source.filter_pid).
+	 */
+	int tree_pid;
+	/* Hands each record that passed the filter to @consume (borrowed for the call) before
+	 * the sink; non-zero stops the run with that error. NULL: none. */
+	int (*consume)(const struct tw_record *rec, void *ctx);
+	void *consume_ctx;
+	bool sink_execs_only;		/* only exec, exec_failed and lost records reach @out */
 
 	/* Output: records to @out in @format (NULL: none), every input to @record (NULL: none). */
 	enum tw_format format;
@@ -50,6 +62,12 @@ struct tw_pipeline_opts {
 	double duration;		/* seconds, 0: none */
 	unsigned int poll_ms;		/* how often quiet buffers are read */
 	volatile sig_atomic_t *stop;	/* non-zero: stop (set by the front end's handler) */
+	/*
+	 * Live: asked after every wake-up; true stops the run (then the last events are read,
+	 * as after any stop). run's "the watched tree is gone". NULL: never.
+	 */
+	bool (*done)(void *ctx);
+	void *done_ctx;
 	/* Log rotation: non-zero reopens @out_path (the pipeline clears it). */
 	volatile sig_atomic_t *reopen;
 	/* Non-zero prints a stats line to stderr now (the pipeline clears it). */

@@ -62,8 +62,9 @@ int tw_probe_cgroup(int pid, const char *v2_root, char **path, uint64_t *id);
 int tw_probe_mnt_ns(int pid, uint64_t *ns);
 
 /*
- * Whether @pid is a live tracewatch (its comm says so): the owner test for instances and
- * probes named after a pid, which a dead run's pid may since have been reused by anything.
+ * Whether @pid is a live process whose comm starts with "tracewatch", in this pid namespace.
+ * Not a proof of life (a renamed copy, another pid namespace): only the fallback owner test
+ * for runs of older tracewatch versions, which hold no lock on their instance.
  */
 bool tw_probe_is_tracewatch(int pid);
 

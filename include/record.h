@@ -7,6 +7,7 @@
 #ifndef TW_RECORD_H
 #define TW_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,12 @@ struct tw_record {
 	char *exec_id;		/* this program execution's id (ident.h), NULL unknown */
 	char *parent_exec_id;	/* the id of the image that forked the process, NULL unknown */
 	char *parent_path;	/* that image's path, NULL unknown */
+	/* exit records, from the task end (taskstats); appended fields: */
+	int exit_code;		/* the N of exit(N), 0..255; -1 unknown or killed */
+	int exit_signal;	/* the signal that killed it; 0 none or unknown */
+	bool core_dumped;	/* with exit_signal: a core was dumped */
+	uint64_t start_ns;	/* exit: CLOCK_MONOTONIC start (fork) of the process, 0 unknown */
+	const char *start_source; /* static: "fork" (the trace), "taskstats"; NULL unknown */
 	/* Appended keys (after cpu in the output): */
 	char *interpreter;	/* exec: the "#!" interpreter the kernel opened; NULL none/unknown */
 	const char *exe_source;	/* static: fanotify, deleted, memfd, other-ns, proc, or why unknown */
@@ -71,5 +78,8 @@ struct tw_record *tw_record_new(enum tw_record_type type);
 void tw_record_free(struct tw_record *rec);
 /* "exec", "fork", "exit", "chdir", "lost". */
 const char *tw_record_type_name(enum tw_record_type type);
+
+/* "SIGKILL" for 9 and so on (static); NULL for 0 or a number without a name. */
+const char *tw_record_signal_name(int sig);
 
 #endif

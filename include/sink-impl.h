@@ -45,7 +45,7 @@ struct tw_sink {
 	struct tw_table *table;		/* the table's layout and state (sink-table.c) */
 };
 
-/* The columns of every record, in output order (CSV header = JSON keys); lost, cpu last. */
+/* The columns of every record, in output order (CSV header = JSON keys); new ones appended. */
 enum tw_column {
 	TW_COL_TIMESTAMP,
 	TW_COL_TS_NS,
@@ -75,6 +75,12 @@ enum tw_column {
 	TW_COL_EXEC_ID,
 	TW_COL_PARENT_EXEC_ID,
 	TW_COL_PARENT_PATH,
+	/* appended for `run` (exit records): */
+	TW_COL_EXIT_CODE,
+	TW_COL_SIGNAL,
+	TW_COL_START_NS,
+	TW_COL_DURATION_NS,
+	TW_COL_START_SOURCE,
 	/* Appended after the original contract's keys: */
 	TW_COL_INTERPRETER,
 	TW_COL_EXE_SOURCE,
@@ -96,6 +102,7 @@ struct tw_column_info {
 	const char *name;	/* CSV header name = JSON key */
 	enum tw_column_kind kind;
 	bool lost_only;		/* only meaningful on TW_REC_LOST records */
+	bool exit_only;		/* only meaningful on TW_REC_EXIT records */
 };
 
 extern const struct tw_column_info tw_columns[TW_COL_NR];

@@ -24,6 +24,12 @@ struct tw_source_opts {
 	int uprobe_args;		/* argv elements captured per exec */
 	bool no_syscalls;		/* enable no syscall event: uprobes stand in for them */
 	/*
+	 * > 0: trace only this process and its descendants (set_event_pid with the event-fork
+	 * option: the kernel adds each child at fork and drops each pid at exit), so other tasks
+	 * cost only the tracepoint's pid check.
+	 */
+	int filter_pid;
+	/*
 	 * Leave the syscall events off too when they would bring no path strings here (no
 	 * event probes could be set up, no string in the chdir event's format) and the libc
 	 * uprobes can stand in: for a caller that checks paths another way (fanotify).
@@ -46,14 +52,18 @@ struct tw_source_handler {
 };
 
 /*
- * Remove instances "tracewatch-<pid>" left by tracewatch runs that are dead (killed with
- * SIGKILL, crashed). Never touches other instances or live runs. Returns how many were
- * removed, or -errno when tracefs can't be listed.
+ * Remove what tracewatch runs that are provably gone (killed with SIGKILL, crashed) left:
+ * instances "tracewatch-<pid>" and then every dynamic event (uprobe, return probe, eprobe)
+ * of the probe groups "tracewatch_<pid>" whose instance is gone. A run proves it lives by
+ * holding flock() on its instance directory (source.c, "Who owns what"), so renamed copies
+ * and runs in other pid namespaces are never touched. Returns how many instances were
+ * removed, or -errno when tracefs can't be locked or listed.
  */
 int tw_source_remove_stale(void);
 
 /*
- * Mount tracefs if needed, remove stale instances, create this run's instance, set clock and
+ * Mount tracefs if needed, remove stale runs' leftovers, create this run's instance and
+ * lock it (the proof that this run lives, held until tw_source_close()), set clock and
  * buffers, enable the events, and open the per-CPU readers. On any failure a one-line
  * message says what failed and what to do, everything created is removed again, and NULL
  * is returned.

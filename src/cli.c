@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "exitcode.h"
@@ -13,6 +14,10 @@
 #include "util.h"
 
 #define DEFAULT_BUFFER_KB 4096
+/* Ring buffer per CPU at most (KiB): 256 MiB, 64 times the default (2 s to allocate here). */
+#define MAX_BUFFER_KB (256 * 1024)
+/* All CPUs' buffers together at most this fraction (1/N) of MemAvailable. */
+#define BUFFER_MEM_FRACTION 4
 #define DEFAULT_POLL_MS 50
 
 void tw_cli_usage(FILE *f)
@@ -20,6 +25,7 @@ void tw_cli_usage(FILE *f)
 	fputs("Usage: tracewatch [OPTIONS]\n"
 	      "       tracewatch record -o FILE [OPTIONS]\n"
 	      "       tracewatch report FILE [OPTIONS]\n"
+	      "       tracewatch run [OPTIONS] -- CMD [ARGS...]\n"
 	      "       tracewatch doctor\n"
 	      "\n"
 	      "Watch every program execution on this host through ftrace (tracefs) and print,\n"
@@ -43,7 +49,8 @@ void tw_cli_usage(FILE *f)
 	      "  -e, --events SET       exec (default): exec records only;\n"
 	      "                         all: also fork, exit and chdir records\n"
 	      "  -b, --buffer-size KB   kernel ring buffer per CPU (default 4096): raise it if\n"
-	      "                         the stats line reports lost events\n"
+	      "                         the stats line reports lost events; at most 262144,\n"
+	      "                         and all CPUs' together at most 1/4 of MemAvailable\n"
 	      "      --poll-ms MS       how often quiet buffers are read (default 50)\n"
 	      "      --cgroup PREFIX    only records whose cgroup v2 path is PREFIX or below it\n"
 	      "      --container ID     only records of containers whose id starts with ID\n"
@@ -93,6 +100,8 @@ void tw_cli_usage(FILE *f)
 	      "Commands:\n"
 	      "  record -o FILE         write a recording instead of records\n"
 	      "  report FILE            print the records of a recording\n"
+	      "  run [OPTIONS] -- CMD   run CMD, trace it and its descendants only, print their\n"
+	      "                         tree, exit statuses, durations (see run --help)\n"
 	      "  doctor                 tell what this kernel allows and what tracewatch will use\n"
 	      "                         (tracewatch COMMAND --help for a command's options)\n"
 	      "\n"
@@ -152,18 +161,74 @@ static int parse_number(const char *opt, const char *arg, double min, double max
 	return 0;
 }
 
+/* MemAvailable from @meminfo in KiB, or 0 when it can't be read. */
+static unsigned long long mem_available_kb(const char *meminfo)
+{
+	unsigned long long kb = 0;
+	char line[128];
+	FILE *f = fopen(meminfo, "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * --buffer-size: a whole number of KiB from 64 up. The kernel allocates and pins the ring
+ * buffer for every CPU before tracing starts (8.8 GB and 22 s for 4 GiB on 2 CPUs): refuse
+ * sizes the host can't spare, before anything is made, and say why.
+ */
+static int parse_buffer_kb(const char *arg, size_t *out)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	unsigned long long avail, total;
+	char *end;
+	double v;
+
+	v = strtod(arg, &end);
+	if (end != arg && !*end && v > MAX_BUFFER_KB) {
+		fprintf(stderr, "tracewatch: invalid value '%s' for --buffer-size: more than the "
+				"largest allowed, %d KiB (256 MiB) per CPU; the kernel pins that "
+				"memory for each CPU (default %d)\n", arg, MAX_BUFFER_KB,
+			DEFAULT_BUFFER_KB);
+		return -EINVAL;
+	}
+	if (parse_number("--buffer-size", arg, 64, MAX_BUFFER_KB, true, &v))
+		return -EINVAL;
+	if (ncpu < 1)
+		ncpu = 1;
+	total = (unsigned long long)v * ncpu;
+	avail = mem_available_kb("/proc/meminfo");
+	if (avail && total > avail / BUFFER_MEM_FRACTION) {
+		fprintf(stderr, "tracewatch: invalid value '%s' for --buffer-size: %llu KiB of "
+				"kernel memory for %ld CPUs is more than 1/%d of the memory "
+				"available now (MemAvailable %llu KiB); use at most %llu\n", arg, total,
+			ncpu, BUFFER_MEM_FRACTION, avail, avail / BUFFER_MEM_FRACTION / ncpu);
+		return -EINVAL;
+	}
+	*out = (size_t)v;
+	return 0;
+}
+
+
 /* Which commands take an option (enum tw_cli_cmd bits). */
 #define ON_LIVE (1u << TW_CLI_LIVE)
 #define ON_RECORD (1u << TW_CLI_RECORD)
 #define ON_REPORT (1u << TW_CLI_REPORT)
-#define ON_ALL (ON_LIVE | ON_RECORD | ON_REPORT)
-#define ON_TRACING (ON_LIVE | ON_RECORD)
+#define ON_RUN (1u << TW_CLI_RUN)
+#define ON_ALL (ON_LIVE | ON_RECORD | ON_REPORT | ON_RUN)
+#define ON_TRACING (ON_LIVE | ON_RECORD | ON_RUN)
 #define ON_PRINTING (ON_LIVE | ON_REPORT)
 
 enum { OPT_POLL_MS = 256, OPT_CGROUP, OPT_CONTAINER, OPT_HOST_ONLY, OPT_CONTAINERS_ONLY,
        OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS, OPT_RECORD, OPT_STATS,
        OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS, OPT_WIDE, OPT_UID, OPT_COMM, OPT_PATH,
-       OPT_EXCLUDE_UID, OPT_EXCLUDE_COMM, OPT_EXCLUDE_PATH, OPT_FAILED };
+       OPT_EXCLUDE_UID, OPT_EXCLUDE_COMM, OPT_EXCLUDE_PATH, OPT_FAILED,
+       OPT_USER, OPT_TREE, OPT_NO_TREE, OPT_TIMELINE, OPT_SUMMARY, OPT_NO_WAIT };
 
 struct cli_option {
 	struct option opt;
@@ -171,10 +236,10 @@ struct cli_option {
 };
 
 static const struct cli_option cli_options[] = {
-	{ { "format", required_argument, NULL, 'f' }, ON_PRINTING },
+	{ { "format", required_argument, NULL, 'f' }, ON_PRINTING | ON_RUN },
 	{ { "output", required_argument, NULL, 'o' }, ON_ALL },
-	{ { "duration", required_argument, NULL, 'd' }, ON_TRACING },
-	{ { "events", required_argument, NULL, 'e' }, ON_PRINTING },
+	{ { "duration", required_argument, NULL, 'd' }, ON_LIVE | ON_RECORD },
+	{ { "events", required_argument, NULL, 'e' }, ON_PRINTING | ON_RUN },
 	{ { "buffer-size", required_argument, NULL, 'b' }, ON_TRACING },
 	{ { "poll-ms", required_argument, NULL, OPT_POLL_MS }, ON_TRACING },
 	{ { "cgroup", required_argument, NULL, OPT_CGROUP }, ON_PRINTING },
@@ -196,8 +261,14 @@ static const struct cli_option cli_options[] = {
 	{ { "stats", required_argument, NULL, OPT_STATS }, ON_TRACING },
 	{ { "no-fanotify", no_argument, NULL, OPT_NO_FANOTIFY }, ON_TRACING },
 	{ { "no-taskstats", no_argument, NULL, OPT_NO_TASKSTATS }, ON_TRACING },
-	{ { "ready-file", required_argument, NULL, OPT_READY_FILE }, ON_TRACING },
+	{ { "ready-file", required_argument, NULL, OPT_READY_FILE }, ON_LIVE | ON_RECORD },
 	{ { "wide", no_argument, NULL, OPT_WIDE }, ON_PRINTING },
+	{ { "user", required_argument, NULL, OPT_USER }, ON_RUN },
+	{ { "tree", required_argument, NULL, OPT_TREE }, ON_RUN },
+	{ { "no-tree", no_argument, NULL, OPT_NO_TREE }, ON_RUN },
+	{ { "timeline", required_argument, NULL, OPT_TIMELINE }, ON_RUN },
+	{ { "summary", no_argument, NULL, OPT_SUMMARY }, ON_RUN },
+	{ { "no-wait", no_argument, NULL, OPT_NO_WAIT }, ON_RUN },
 	{ { "help", no_argument, NULL, 'h' }, ON_ALL },
 	{ { "version", no_argument, NULL, 'V' }, ON_ALL },
 };
@@ -206,6 +277,7 @@ static const char *const cmd_names[TW_CLI_NR] = {
 	[TW_CLI_LIVE] = "tracewatch",
 	[TW_CLI_RECORD] = "tracewatch record",
 	[TW_CLI_REPORT] = "tracewatch report",
+	[TW_CLI_RUN] = "tracewatch run",
 };
 
 void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
@@ -255,6 +327,56 @@ void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 		      "  -h, --help             show this help\n"
 		      "  -V, --version          show the version\n",
 		      f);
+	else if (cmd == TW_CLI_RUN)
+		fputs("Usage: tracewatch run [OPTIONS] -- CMD [ARGS...]\n"
+		      "\n"
+		      "Run CMD and trace it and all its descendants, nothing else (the kernel filters\n"
+		      "by pid, following forks), then print their tree to stderr: each process with\n"
+		      "its command line, pid, duration and exit status; failed execs with their errno.\n"
+		      "No ptrace: set-user-ID programs keep their privileges, debuggers still work.\n"
+		      "CMD keeps stdin, stdout, stderr and the terminal. It starts only once tracing\n"
+		      "runs. Ctrl-C reaches CMD from the terminal; SIGINT, SIGTERM, SIGHUP and SIGQUIT\n"
+		      "sent to tracewatch are passed on to CMD. tracewatch is the subreaper of the\n"
+		      "tree: orphans stay in it, and run waits until every process of the tree has\n"
+		      "ended (or, with --no-wait, only CMD, and lists what still runs). The exit\n"
+		      "status is CMD's (128+N when a signal N killed it). Needs root.\n"
+		      "\n"
+		      "Options:\n"
+		      "      --user USER        run CMD as USER (its groups too; the environment is\n"
+		      "                         kept, as with setpriv); tracing stays root\n"
+		      "      --tree FILE        write the tree to FILE instead of stderr\n"
+		      "      --no-tree          no tree\n"
+		      "      --summary          also print a summary: processes per program with total\n"
+		      "                         and longest duration, failed execs, non-zero exits\n"
+		      "      --timeline FILE    write a timeline (Chrome trace-event JSON) that\n"
+		      "                         ui.perfetto.dev and chrome://tracing open: a track per\n"
+		      "                         process under its parent, failed execs as instants\n"
+		      "      --no-wait          end when CMD ends, even if processes it started run on\n"
+		      "  -o, --output FILE      also write the records (exec, exec_failed, fork, exit\n"
+		      "                         with exit_code, signal, start_ns, duration_ns; chdir)\n"
+		      "  -f, --format FMT       table (default), csv or json, for --output\n"
+		      "  -e, --events SET       all (default for run) or exec: which records --output gets\n"
+		      "  -b, --buffer-size KB   kernel ring buffer per CPU (default 4096)\n"
+		      "      --poll-ms MS, --max-args N, --no-uprobes, --no-probes,\n"
+		      "      --no-syscall-events, --no-fanotify, --no-taskstats,\n"
+		      "      --stats SEC        as for 'tracewatch' (see tracewatch --help)\n"
+		      "  -h, --help             show this help\n"
+		      "\n"
+		      "Collapsing: a run of 3 or more consecutive sibling processes running the same\n"
+		      "program (with the same programs below them), all ended with status 0, prints as\n"
+		      "one line, e.g. 'cc1 \u00d7120, 4.1 s total'. Failed exec attempts of a PATH search\n"
+		      "that then found the program are folded into that exec, as in live mode\n"
+		      "(failed_attempts); the summary counts them.\n"
+		      "\n"
+		      "Example:\n"
+		      "  $ sudo tracewatch run --summary -- make -j2\n"
+		      "  ...\n"
+		      "  make -j2 [4242] 3.1 s, exit 2\n"
+		      "  \u251c\u2500 cc -c a.c [4243] 1.2 s, exit 0\n"
+		      "  \u2502  \u2514\u2500 cc1 -quiet a.c ... (/usr/lib/gcc/x86_64-linux-gnu/12/cc1) [4244] 1.1 s, exit 0\n"
+		      "  \u2514\u2500 cc -c b.c [4245] 0.40 s, exit 1\n"
+		      "     \u2514\u2500 cc1 -quiet b.c ... (/usr/lib/gcc/x86_64-linux-gnu/12/cc1) [4246] 0.38 s, exit 1\n",
+		      f);
 	else
 		tw_cli_usage(f);
 }
@@ -302,6 +424,8 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 	double v;
 	int c;
 
+	if (cmd == TW_CLI_RUN)
+		shortopts[ns++] = '+';	/* CMD's own options are not ours */
 	shortopts[ns++] = ':';
 	for (i = 0; i < TW_ARRAY_SIZE(cli_options); i++) {
 		const struct option *lo = &cli_options[i].opt;
@@ -323,6 +447,7 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 	o->poll_ms = DEFAULT_POLL_MS;
 	o->uprobes = true;
 	o->max_args = TW_UPROBE_DEFAULT_ARGS;
+	o->all_events = cmd == TW_CLI_RUN;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -353,9 +478,8 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 			}
 			break;
 		case 'b':
-			if (parse_number("--buffer-size", optarg, 64, 4 * 1024 * 1024, true, &v))
+			if (parse_buffer_kb(optarg, &o->buffer_kb))
 				return -EINVAL;
-			o->buffer_kb = (size_t)v;
 			break;
 		case OPT_POLL_MS:
 			if (parse_number("--poll-ms", optarg, 1, 10000, true, &v))
@@ -422,6 +546,24 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 		case OPT_WIDE:
 			o->wide = true;
 			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
+		case OPT_TREE:
+			o->tree = optarg;
+			break;
+		case OPT_NO_TREE:
+			o->no_tree = true;
+			break;
+		case OPT_TIMELINE:
+			o->timeline = optarg;
+			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			break;
+		case OPT_NO_WAIT:
+			o->no_wait = true;
+			break;
 		case 'h':
 			errno = 0;
 			tw_cli_usage_cmd(cmd, stdout);
@@ -436,7 +578,7 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 			return -EINVAL;
 		default:
 			fprintf(stderr, "tracewatch: unknown option '%s'%s\n", argv[optind - 1],
-				cmd == TW_CLI_LIVE ? "" : cmd == TW_CLI_RECORD ?
+				cmd == TW_CLI_LIVE || cmd == TW_CLI_RUN ? "" : cmd == TW_CLI_RECORD ?
 				" for record (filters and formats are for report)" :
 				" for report (tracing options are for record)");
 			fprintf(stderr, "Try '%s --help'.\n", cmd_names[cmd]);
@@ -463,6 +605,19 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 		fprintf(stderr, "tracewatch: record needs the file to write: tracewatch record "
 				"-o FILE\nTry 'tracewatch record --help'.\n");
 		return -EINVAL;
+	}
+	if (cmd == TW_CLI_RUN) {
+		if (optind >= argc) {
+			fprintf(stderr, "tracewatch: run needs the command to run: tracewatch run "
+					"[OPTIONS] -- CMD [ARGS...]\nTry 'tracewatch run --help'.\n");
+			return -EINVAL;
+		}
+		if (o->tree && o->no_tree) {
+			fprintf(stderr, "tracewatch: --tree FILE and --no-tree exclude each other\n");
+			return -EINVAL;
+		}
+		o->command = argv + optind;
+		return 0;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "tracewatch: unexpected argument '%s'\n", argv[optind]);

@@ -39,7 +39,8 @@ struct field {
 	bool present;
 };
 
-#define MAX_UPROBE_EVENTS 64
+/* Probe events of one group: every probe on every libc file probed. */
+#define MAX_UPROBE_EVENTS (TW_UPROBE_MAX_LIBCS * TW_UPROBE_NR)
 
 /* One uprobe event's layout (each libc file gets its own events, all alike). */
 struct uprobe_layout {
@@ -59,7 +60,7 @@ struct uprobe_layout {
 struct tw_decoder {
 	struct tep_handle *tep;
 	uint8_t kind_by_id[65536];
-	uint8_t slot_by_id[65536];	/* uprobe layout index */
+	uint16_t slot_by_id[65536];	/* uprobe layout index */
 	struct uprobe_layout *uprobes;
 	int nr_uprobes;
 	struct field exec_ret;
@@ -124,6 +125,27 @@ static int get_field(struct tep_event *ev, const char *name, bool required, stru
 	return 0;
 }
 
+/*
+ * A string field: a __data_loc (eprobes), or a fixed slot in parts "<name>", "<name>_1", ...
+ * laid out one after the other (uprobes, see uprobe.h): then one field of their total size.
+ */
+static void get_string_field(struct tep_event *ev, const char *name, struct field *f)
+{
+	int k;
+
+	get_field(ev, name, false, f);
+	for (k = 1; f->present && !f->dynamic; k++) {
+		struct tep_format_field *tf;
+		char part[48];
+
+		snprintf(part, sizeof(part), TW_UPROBE_PART_FMT, name, k);
+		tf = tep_find_field(ev, part);
+		if (!tf || tf->offset != f->offset + f->size)
+			break;
+		f->size += tf->size;
+	}
+}
+
 static int fields_end(const struct field *const *fs, size_t n)
 {
 	int end = 0;
@@ -161,38 +183,40 @@ static int find_uprobes(struct tw_decoder *d, const char *group)
 	if (!d->uprobes)
 		return -ENOMEM;
 	for (f = 0; f < TW_UPROBE_NR; f++) {
-		for (n = 0; n < MAX_UPROBE_EVENTS && d->nr_uprobes < MAX_UPROBE_EVENTS; n++) {
+		const struct tw_uprobe_def *def = tw_uprobe_def(f);
+
+		for (n = 0; n < TW_UPROBE_MAX_LIBCS && d->nr_uprobes < MAX_UPROBE_EVENTS; n++) {
 			struct uprobe_layout *lay = &d->uprobes[d->nr_uprobes];
 			struct tep_event *ev;
 			char name[64];
 			int k, end = 0;
 
-			snprintf(name, sizeof(name), "%s_%d", tw_uprobe_func_name(f), n);
+			snprintf(name, sizeof(name), "%s_%d", def->name, n);
 			ev = tep_find_event_by_name(d->tep, group, name);
 			if (!ev)
 				continue;
 			lay->func = f;
 			lay->eprobe = !tep_find_field(ev, "__probe_ip");
-			get_field(ev, f == TW_UPROBE_CHDIR ? "path" : "fn", false, &lay->str);
-			get_field(ev, f == TW_UPROBE_EXECVEAT ? "dirfd" : "fd", false, &lay->fd);
-			get_field(ev, "ret", false, &lay->ret);
+			get_string_field(ev, tw_uprobe_field_name(def->str), &lay->str);
 			get_field(ev, "sysret", false, &lay->sysret);
-			get_field(ev, "flags", false, &lay->flags);
-			for (k = 0; k < TW_UPROBE_MAX_ARGS; k++) {
+			get_field(ev, tw_uprobe_field_name(def->num), false,
+				  def->num == TW_UPROBE_F_RET ? &lay->ret :
+				  def->num == TW_UPROBE_F_FLAGS ? &lay->flags : &lay->fd);
+			for (k = 0; def->argv_arg >= 0 && k < TW_UPROBE_MAX_ARGS; k++) {
 				char an[16], pn[16];
 
-				snprintf(an, sizeof(an), "a%d", k);
-				snprintf(pn, sizeof(pn), "p%d", k);
+				snprintf(an, sizeof(an), TW_UPROBE_ARG_FMT, k);
+				snprintf(pn, sizeof(pn), TW_UPROBE_PTR_FMT, k);
 				if (!tep_find_field(ev, an))
 					break;
-				get_field(ev, an, false, &lay->a[k]);
+				get_string_field(ev, an, &lay->a[k]);
 				get_field(ev, pn, false, &lay->p[k]);
 			}
 			lay->nargs = k;
 			if (k > 0) {
 				char pn[16];
 
-				snprintf(pn, sizeof(pn), "p%d", k);
+				snprintf(pn, sizeof(pn), TW_UPROBE_PTR_FMT, k);
 				get_field(ev, pn, false, &lay->p[k]);
 			}
 			{
@@ -439,18 +463,48 @@ static void read_comm(const struct field *f, const uint8_t *data, char comm[16])
 	comm[n] = '\0';
 }
 
-/* A uprobe ustring: NULL with *@fault when the kernel could not read it (data_loc length 0). */
+/*
+ * A probe's string: NULL with *@fault when the kernel could not read it. Eprobes fetch a
+ * ustring (a __data_loc; length 0: a fault). Uprobes fetch a fixed slot (see uprobe.h,
+ * TW_UPROBE_FETCH_MAX): the string ends at the first NUL; a slot without one holds only
+ * the start of a longer string: *@cut is set and the start returned.
+ */
 static int read_ustring(const struct tw_decoder *d, const struct field *f, const uint8_t *data,
-			int size, char **out, bool *fault, bool *bad)
+			int size, char **out, bool *fault, bool *cut, bool *bad)
 {
-	uint32_t loc = (uint32_t)tep_read_number(d->tep, data + f->offset, 4);
+	uint32_t loc;
 
 	*out = NULL;
+	*cut = false;
+	if (!f->dynamic) {
+		size_t n = strnlen((const char *)data + f->offset, f->size);
+
+		*fault = false;
+		*cut = n == (size_t)f->size;
+		*out = tw_memdup(data + f->offset, n);
+		return *out ? 0 : -ENOMEM;
+	}
+	loc = (uint32_t)tep_read_number(d->tep, data + f->offset, 4);
 	*fault = (loc >> 16) == 0;
 	if (*fault)
 		return 0;
 	*out = read_string(d, f, data, size, bad);
 	return *out || *bad ? 0 : -ENOMEM;
+}
+
+/* A path or file name: one that was cut is no name at all (NULL, *@fault set). */
+static int read_upath(const struct tw_decoder *d, const struct field *f, const uint8_t *data,
+		      int size, char **out, bool *fault, bool *bad)
+{
+	bool cut;
+	int ret = read_ustring(d, f, data, size, out, fault, &cut, bad);
+
+	if (!ret && cut) {
+		free(*out);
+		*out = NULL;
+		*fault = true;
+	}
+	return ret;
 }
 
 /* What a probe's event becomes: the uprobe string events, or stand-ins for syscall events. */
@@ -483,13 +537,13 @@ static int decode_uprobe(const struct tw_decoder *d, const struct uprobe_layout 
 			 const uint8_t *data, int size, struct tw_event *ev, bool *bad)
 {
 	struct tw_buf argv = { 0 };
-	bool fault;
+	bool fault, cut;
 	int k;
 
 	switch (ev->type) {
 	case TW_EV_UCHDIR:
 		ev->uchdir.eprobe = lay->eprobe;
-		return read_ustring(d, &lay->str, data, size, &ev->uchdir.path, &fault, bad);
+		return read_upath(d, &lay->str, data, size, &ev->uchdir.path, &fault, bad);
 	case TW_EV_CHDIR_ENTER:
 		ev->chdir_enter.is_fchdir = true;
 		ev->chdir_enter.fd = (int)read_num(d, &lay->fd, data);
@@ -527,15 +581,15 @@ static int decode_uprobe(const struct tw_decoder *d, const struct uprobe_layout 
 	ev->uexec.eprobe = lay->eprobe;
 	ev->uexec.fd = lay->fd.present ? (int)read_num(d, &lay->fd, data) : -1;
 	if (lay->str.present &&
-	    read_ustring(d, &lay->str, data, size, &ev->uexec.filename, &ev->uexec.filename_fault,
-			 bad))
+	    read_upath(d, &lay->str, data, size, &ev->uexec.filename, &ev->uexec.filename_fault,
+		       bad))
 		return -ENOMEM;
 	for (k = 0; k < lay->nargs; k++) {
 		char *arg;
 
 		if (!read_num(d, &lay->p[k], data))
 			break;	/* argv[k] == NULL: the end */
-		if (read_ustring(d, &lay->a[k], data, size, &arg, &fault, bad))
+		if (read_ustring(d, &lay->a[k], data, size, &arg, &fault, &cut, bad))
 			goto out_nomem;
 		if (fault || !arg) {
 			ev->uexec.argv_fault = true;
@@ -546,6 +600,12 @@ static int decode_uprobe(const struct tw_decoder *d, const struct uprobe_layout 
 			goto out_nomem;
 		}
 		free(arg);
+		if (cut) {
+			/* The vector ends with the start of this element: a truncated one. */
+			ev->uexec.argv_truncated = true;
+			k++;
+			break;
+		}
 	}
 	ev->uexec.argc = k;
 	if (k == lay->nargs && lay->p[k].present && read_num(d, &lay->p[k], data))

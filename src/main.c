@@ -16,6 +16,7 @@ static const struct cmd_struct commands[] = {
 	{ "record", cmd_record },
 	{ "report", cmd_report },
 	{ "doctor", cmd_doctor },
+	{ "run", cmd_run },
 };
 
 int main(int argc, char **argv)

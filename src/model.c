@@ -102,6 +102,8 @@ struct task {
 	struct uexec *u_exec;	/* libc exec call in progress */
 	bool in_ns;		/* unshare() / setns() in progress, with: */
 	uint64_t ns_flags;
+	uint64_t proc_start;	/* fork of its process (trace time), 0 unknown */
+	struct task_end *end;	/* its task end, read before its exit event was applied */
 	uint64_t fan_since;	/* its opens after this time are for its next exec attempt */
 	UT_hash_handle hh;
 };
@@ -127,12 +129,20 @@ struct fan_queue {
 	UT_hash_handle hh;
 };
 
+/* What a task end (taskstats) tells an exit record. */
+struct task_end {
+	uint32_t status;	/* wait status */
+	int tgid;
+	uint64_t elapsed_us;	/* the thread's wall time at its end */
+};
+
 /* A record waiting until the stream has passed the /proc reads it depends on. */
 struct pending {
 	struct tw_record *rec;
 	uint64_t ts;
 	uint64_t hold_until;
 	bool is_exec;
+	int end_tid;			/* exit waiting for this task's end, 0: none */
 	/* exec only: */
 	struct cwd_value *model_cwd;	/* cwd the model had for the task at exec time */
 	struct fsgroup *fs;
@@ -404,6 +414,7 @@ static void task_remove(struct tw_model *m, struct task *t)
 	fs_put(t->fs);
 	cg_put(t->cg);
 	task_clear_calls(t);
+	free(t->end);
 	free(t);
 }
 
@@ -1152,6 +1163,9 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	int tgid, ppid;
 	int ret;
 
+	/* Only a damaged recording says a task made itself (task_add() would free the creator). */
+	if (ev->newtask.pid == ev->tid)
+		return 0;
 	check_tentative(m, ev->ts, 0, ev->newtask.pid);
 	/* The new task may reuse the pid of a task whose exec probe is still in doubt. */
 	for (p = m->head; p; p = p->next)
@@ -1182,6 +1196,7 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	child->foreign_root = creator->foreign_root || (flags & CLONE_NEWNS_FLAG);
 	child->other_ns = creator->other_ns || (flags & CLONE_NEWNS_FLAG);
 	child->fan_since = ev->ts;
+	child->proc_start = (flags & CLONE_THREAD_FLAG) ? creator->proc_start : ev->ts;
 	if (!(flags & CLONE_INTO_CGROUP_FLAG)) {
 		task_set_cgroup(child, creator->cg);	/* a child starts in its parent's cgroup */
 	} else if (ev->probe.cgroup) {
@@ -1209,6 +1224,100 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	return 0;
 }
 
+/*
+ * Fill an exit record from its task end: the status as a shell shows it, and the start of
+ * the process: the fork seen in the trace, else (for a process that began before tracing)
+ * the leader's wall time that taskstats measured at the end, when the leader is the one
+ * ending.
+ */
+static void fill_exit(struct tw_record *rec, const struct task_end *e)
+{
+	uint64_t elapsed_ns = e->elapsed_us * 1000;
+
+	if ((e->status & 0x7f) == 0) {
+		rec->exit_code = (int)((e->status >> 8) & 0xff);
+	} else if ((e->status & 0x7f) != 0x7f) {
+		rec->exit_signal = (int)(e->status & 0x7f);
+		rec->core_dumped = (e->status & 0x80) != 0;
+	}
+	if (!rec->start_ns && rec->tid == rec->pid && elapsed_ns < rec->ts_ns) {
+		rec->start_ns = rec->ts_ns - elapsed_ns;
+		rec->start_source = "taskstats";
+	}
+}
+
+/* The exit record of a process; waits for the task end unless it came already. */
+static int exit_record(struct tw_model *m, struct tw_event *ev, struct task *t, int tgid,
+		       int ppid)
+{
+	struct tw_record *rec;
+	struct pending *p;
+	int ret = new_simple_record(m, TW_REC_EXIT, ev, tgid, ev->exit.pid, ppid, &rec);
+
+	if (ret)
+		return ret;
+	rec->comm = tw_strndup(ev->exit.comm, sizeof(ev->exit.comm));
+	if (!rec->comm) {
+		tw_record_free(rec);
+		return -ENOMEM;
+	}
+	if (t && t->proc_start) {
+		rec->start_ns = t->proc_start;
+		rec->start_source = "fork";
+	}
+	if (t && t->end)
+		fill_exit(rec, t->end);
+	ret = emit_simple(m, rec, ev->ts);
+	if (ret || (t && t->end) || !m->opts.task_ends)
+		return ret;
+	p = m->tail;
+	p->end_tid = ev->exit.pid;
+	p->hold_until = ev->ts + TW_MODEL_TASK_END_WAIT_NS;
+	return 0;
+}
+
+/*
+ * A task ended (taskstats). Read after the end, but possibly before the exit event was
+ * applied (read on another CPU meanwhile): then it waits on the task for the exit.
+ */
+static int apply_task_end(struct tw_model *m, struct tw_event *ev)
+{
+	struct task_end e = {
+		.status = ev->task_end.exit_code,
+		.tgid = ev->task_end.tgid,
+		.elapsed_us = ev->task_end.elapsed_us,
+	};
+	struct pending *p;
+	struct task *t;
+
+	for (p = m->head; p; p = p->next) {
+		if (!p->end_tid)
+			continue;
+		/* Ends before a loss were dropped: stop waiting for them. */
+		if (ev->task_end.lost) {
+			if (p->ts < ev->ts) {
+				p->end_tid = 0;
+				p->hold_until = p->ts;
+			}
+			continue;
+		}
+		if (p->end_tid == ev->tid) {
+			fill_exit(p->rec, &e);
+			p->end_tid = 0;
+			p->hold_until = p->ts;
+			return 0;
+		}
+	}
+	if (ev->task_end.lost)
+		return 0;
+	t = task_find(m, ev->tid);
+	if (!t)
+		return 0;	/* its exit was before our time, or lost */
+	free(t->end);
+	t->end = tw_memdup(&e, sizeof(e));
+	return t->end ? 0 : -ENOMEM;
+}
+
 static int apply_exit(struct tw_model *m, struct tw_event *ev)
 {
 	int tid = ev->exit.pid;
@@ -1226,19 +1335,15 @@ static int apply_exit(struct tw_model *m, struct tw_event *ev)
 	for (p = m->head; p; p = p->next)
 		if (p->is_exec && p->probe_pid == tid && ev->ts > p->ts)
 			p->exited = true;
-	if (t)
-		task_remove(m, t);
-
 	process_end = ev->exit.group_dead >= 0 ? ev->exit.group_dead : tid == tgid;
 	if (m->opts.all_events && process_end) {
-		struct tw_record *rec;
-		int ret = new_simple_record(m, TW_REC_EXIT, ev, tgid, tid, ppid, &rec);
+		int ret = exit_record(m, ev, t, tgid, ppid);
 
 		if (ret)
 			return ret;
-		rec->comm = tw_strndup(ev->exit.comm, sizeof(ev->exit.comm));
-		return emit_simple(m, rec, ev->ts);
 	}
+	if (t)
+		task_remove(m, t);
 	return 0;
 }
 
@@ -1664,7 +1769,12 @@ static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
 		if (!u->argv_fault) {
 			rec->argv = steal(&u->argv);
 			rec->argv_len = u->argv_len;
-			rec->argv_source = u->eprobe ? TW_PROV_EPROBE : TW_PROV_UPROBE;
+			if (u->eprobe)
+				rec->argv_source = u->argv_truncated ? TW_PROV_EPROBE_TRUNCATED :
+								       TW_PROV_EPROBE;
+			else
+				rec->argv_source = u->argv_truncated ? TW_PROV_UPROBE_TRUNCATED :
+								       TW_PROV_UPROBE;
 		}
 		if (rec->filename && rec->filename[0] == '/') {
 			rec->path = tw_strdup(rec->filename);
@@ -1690,7 +1800,7 @@ static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
  * A task ended (taskstats): the exe it ran at the end is the final ELF of its process's last
  * exec. A lost message ends every wait for one.
  */
-static int apply_task_end(struct tw_model *m, struct tw_event *ev)
+static int apply_task_end_exe(struct tw_model *m, struct tw_event *ev)
 {
 	struct pending *p, *last = NULL;
 
@@ -1892,7 +2002,9 @@ int tw_model_apply(struct tw_model *m, struct tw_event *ev)
 		ret = apply_fan(m, ev);
 		break;
 	case TW_EV_TASK_END:
-		ret = apply_task_end(m, ev);
+		ret = apply_task_end_exe(m, ev);
+		if (!ret && m->opts.task_ends)
+			ret = apply_task_end(m, ev);
 		break;
 	default:
 		ret = 0;

@@ -15,6 +15,7 @@
 #include <traceevent/event-parse.h>
 #include <tracefs.h>
 #include <unistd.h>
+#include <uthash.h>
 
 #include "decode.h"
 #include "fanwatch.h"
@@ -52,6 +53,18 @@
 #define FAN_QUEUE(p) ((p)->nr_cpus)
 #define TASKEND_QUEUE(p) ((p)->nr_cpus + 1)
 #define NR_QUEUES(p) ((p)->nr_cpus + 2)
+/* A replayed event format: most fields, longest field declaration, largest number in it. */
+#define MAX_FORMAT_FIELDS 256
+#define MAX_FORMAT_DECL 256
+#define MAX_FORMAT_NUMBER 65535
+
+/* A task of the watched tree (opts.tree_pid), by tid. */
+struct tree_task {
+	int tid;
+	bool exited;		/* its exit event was applied */
+	bool ended;		/* its task end (taskstats) was applied */
+	UT_hash_handle hh;
+};
 
 /* A realpath answer the recording holds for the model's next question. */
 struct answer {
@@ -89,6 +102,10 @@ struct tw_pipeline {
 	bool ended;		/* END block seen */
 	void *raw;		/* aligned copy of a recorded raw event */
 	size_t raw_cap;
+
+	/* The watched tree (opts.tree_pid > 0): tasks in it. */
+	struct tree_task *tree;
+	bool tree_task_ends;	/* a task end (taskstats) will follow every exit */
 
 	int nr_cpus;
 	int64_t realtime_offset;
@@ -268,6 +285,18 @@ static int deliver(struct tw_pipeline *p, struct tw_record *rec)
 		tw_record_free(rec);
 		return 0;
 	}
+	if (p->opts.consume) {
+		ret = p->opts.consume(rec, p->opts.consume_ctx);
+		if (ret) {
+			tw_record_free(rec);
+			return fail(p, ret, "%s", strerror(-ret));
+		}
+	}
+	if (p->opts.sink_execs_only && rec->type != TW_REC_EXEC &&
+	    rec->type != TW_REC_EXEC_FAILED && rec->type != TW_REC_LOST) {
+		tw_record_free(rec);
+		return 0;
+	}
 	if (p->sink && !p->sink_err) {
 		errno = 0;
 		ret = tw_sink_write(p->sink, rec);
@@ -404,6 +433,116 @@ static int push_lost(struct tw_pipeline *p, int cpu, uint64_t ts, int64_t count)
 	return push_event(p, ev);
 }
 
+/* ---- the watched tree: the root and what it forks, in stream order ---- */
+
+static struct tree_task *tree_find(struct tw_pipeline *p, int tid)
+{
+	struct tree_task *t;
+
+	HASH_FIND_INT(p->tree, &tid, t);
+	return t;
+}
+
+static bool tree_has(struct tw_pipeline *p, int tid)
+{
+	return tree_find(p, tid) != NULL;
+}
+
+static int tree_add(struct tw_pipeline *p, int tid)
+{
+	struct tree_task *t = tree_find(p, tid);
+
+	if (t) {
+		t->exited = t->ended = false;	/* a new task with the tid of one whose end got lost */
+		return 0;
+	}
+	t = tw_calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->tid = tid;
+	HASH_ADD_INT(p->tree, tid, t);
+	return 0;
+}
+
+static void tree_del(struct tw_pipeline *p, int tid)
+{
+	struct tree_task *t;
+
+	HASH_FIND_INT(p->tree, &tid, t);
+	if (t) {
+		HASH_DEL(p->tree, t);
+		free(t);
+	}
+}
+
+static void tree_free(struct tw_pipeline *p)
+{
+	struct tree_task *t, *tmp;
+
+	HASH_ITER(hh, p->tree, t, tmp) {
+		HASH_DEL(p->tree, t);
+		free(t);
+	}
+}
+
+/*
+ * A task of the tree leaves once both of its last events were applied: its exit and its task
+ * end, which is read after the end but may be applied first (read on another CPU before the
+ * exit event was); with no task ends, at its exit.
+ */
+static void tree_last(struct tw_pipeline *p, struct tree_task *t, bool exit)
+{
+	if (exit)
+		t->exited = true;
+	else
+		t->ended = true;
+	if (t->exited && (t->ended || !p->tree_task_ends))
+		tree_del(p, t->tid);
+}
+
+/*
+ * Whether @ev belongs to the watched tree: 1 keep, 0 drop, -ENOMEM. A task joins when a task
+ * of the tree creates it, and leaves with its last events (tree_last()); a tid reused by a
+ * task created outside the tree leaves at once. Losses always pass: they may have hidden a
+ * fork of the tree.
+ */
+static int tree_keep(struct tw_pipeline *p, const struct tw_event *ev)
+{
+	struct tree_task *t;
+
+	switch (ev->type) {
+	case TW_EV_LOST:
+		return 1;
+	case TW_EV_NEWTASK:
+		if (tree_has(p, ev->tid))
+			return tree_add(p, ev->newtask.pid) ? -ENOMEM : 1;
+		tree_del(p, ev->newtask.pid);
+		return 0;
+	case TW_EV_EXEC:
+		return tree_has(p, ev->exec.old_pid) || tree_has(p, ev->exec.pid);
+	case TW_EV_EXIT:
+		t = tree_find(p, ev->exit.pid);
+		if (!t)
+			return 0;
+		tree_last(p, t, true);
+		return 1;
+	case TW_EV_TASK_END:
+		if (ev->task_end.lost)
+			return 1;
+		t = tree_find(p, ev->tid);
+		if (!t)
+			return 0;
+		tree_last(p, t, false);
+		return 1;
+	case TW_EV_FAN_EXEC:
+		return ev->fan.lost || tree_has(p, ev->tid);
+	case TW_EV_CGROUP:
+		return tree_has(p, ev->cgroup.pid);
+	default:
+		return tree_has(p, ev->tid);
+	}
+}
+
 /* Apply every event the watermark lets out (or all of them at the end). */
 static int release_events(struct tw_pipeline *p, bool all)
 {
@@ -413,6 +552,15 @@ static int release_events(struct tw_pipeline *p, bool all)
 	while ((ev = all ? tw_reorder_pop_any(p->ro) : tw_reorder_pop(p->ro))) {
 		if (ev->ts > p->last_released)
 			p->last_released = ev->ts;
+		if (p->opts.tree_pid > 0) {
+			ret = tree_keep(p, ev);
+			if (ret <= 0) {
+				tw_event_free(ev);
+				if (ret)
+					return ret;
+				continue;
+			}
+		}
 		ret = tw_model_apply(p->model, ev);
 		tw_event_free(ev);
 		if (ret)
@@ -1048,6 +1196,8 @@ static int run_live(struct tw_pipeline *p)
 			ret = between_reads(p, &next_stats);
 		if (ret)
 			break;
+		if (p->opts.done && p->opts.done(p->opts.done_ctx))
+			break;
 	}
 	if (ret)
 		return ret;
@@ -1092,6 +1242,10 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 			p->ident = tw_ident_new(eq);
 			if (!p->ident)
 				ret = -ENOMEM;
+			continue;
+		}
+		if (!strcmp(line, "taskstats")) {
+			p->tree_task_ends = !strcmp(eq, "1");
 			continue;
 		}
 		if (!strcmp(line, "probe_group") || !strcmp(line, "probe_kind")) {
@@ -1151,8 +1305,152 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 	return 0;
 }
 
+/* Skip "@word" then a decimal number up to MAX_FORMAT_NUMBER, then @end. NULL if not there. */
+static const char *format_number(const char *s, const char *word, char end)
+{
+	unsigned long v = 0;
+	const char *d;
+
+	if (strncmp(s, word, strlen(word)))
+		return NULL;
+	s += strlen(word);
+	for (d = s; *d >= '0' && *d <= '9' && d - s < 6; d++)
+		v = v * 10 + (unsigned long)(*d - '0');
+	if (d == s || v > MAX_FORMAT_NUMBER || *d != end)
+		return NULL;
+	return d + 1;
+}
+
+static bool is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/*
+ * A field line as the kernel writes it: "\tfield:DECL;\toffset:N;\tsize:N;\tsigned:N;", DECL
+ * being words and stars separated by single spaces, a type then a name: "unsigned long x",
+ * "const char *const * argv", an array "char comm[16]" or "u64 path[]" (on the name), a
+ * string "__data_loc char[] path" ("[]" on the type, only there).
+ */
+static bool format_field_ok(const char *line)
+{
+	const char *s = line + strlen("\tfield:");
+	const char *decl = s;
+	unsigned int idents = 0, bracket_at = 0;
+	bool last_ident = false, bracket_empty = false, dynamic;
+
+	dynamic = !strncmp(s, "__data_loc ", strlen("__data_loc ")) ||
+		  !strncmp(s, "__rel_loc ", strlen("__rel_loc "));
+	for (;;) {
+		if (*s == '*') {
+			s++;
+			last_ident = false;
+		} else if (is_ident_char(*s)) {
+			while (is_ident_char(*s))
+				s++;
+			idents++;
+			last_ident = true;
+			if (*s == '[') {
+				if (bracket_at)
+					return false;
+				bracket_at = idents;
+				bracket_empty = s[1] == ']';
+				while (s[1] >= '0' && s[1] <= '9')
+					s++;
+				if (s[1] != ']')
+					return false;
+				s += 2;
+				if (is_ident_char(*s))
+					return false;
+			}
+		} else if (*s == ' ' && s > decl && s[-1] != ' ' && s[1] != ';') {
+			s++;
+		} else if (*s == ';') {
+			break;
+		} else {
+			return false;
+		}
+	}
+	if (idents < 2 || !last_ident || s - decl > MAX_FORMAT_DECL)
+		return false;
+	/* "u64 p[]": uprobe fetches of a fixed number of words give no count, only the size. */
+	if (dynamic ? !bracket_empty || bracket_at != idents - 1 : bracket_at && bracket_at != idents)
+		return false;
+	s = format_number(s + 1, "\toffset:", ';');
+	if (s)
+		s = format_number(s, "\tsize:", ';');
+	if (s)
+		s = format_number(s, "\tsigned:", ';');
+	return s && !*s;
+}
+
+/*
+ * The part of a recorded event format tracewatch uses, checked line by line against the
+ * kernel's layout (name, ID, fields), into @out with an empty print format. libtraceevent's
+ * parser is not robust against hostile text (it leaks on some errors, and its print-format
+ * expression parser is large), and the decoder reads fields only, so only text of the exact
+ * shape the kernel writes reaches it. Returns 0, -EBADMSG or -ENOMEM.
+ */
+static int format_canonical(const unsigned char *fmt, uint32_t n, struct tw_buf *out)
+{
+	enum { NAME, ID, FORMAT, FIELDS } want = NAME;
+	const char *s = (const char *)fmt, *end = s + n;
+	unsigned int fields = 0;
+	char line[MAX_FORMAT_DECL + 64];
+	int ret = 0;
+
+	while (s < end && !ret) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = (size_t)((nl ? nl : end) - s);
+		const char *v;
+
+		/* The print format ends what is used: its text is not read. */
+		if (want == FIELDS && len >= strlen("print fmt:") &&
+		    !memcmp(s, "print fmt:", strlen("print fmt:")))
+			return fields ? tw_buf_puts(out, "print fmt: \"\"\n") : -EBADMSG;
+		if (len >= sizeof(line) || memchr(s, 0, len))
+			return -EBADMSG;
+		memcpy(line, s, len);
+		line[len] = 0;
+		s += len + 1;
+		switch (want) {
+		case NAME:
+			v = line + strlen("name: ");
+			if (strncmp(line, "name: ", strlen("name: ")) || !*v)
+				return -EBADMSG;
+			for (; *v; v++)
+				if (!is_ident_char(*v))
+					return -EBADMSG;
+			break;
+		case ID:
+			if (!format_number(line, "ID: ", 0))
+				return -EBADMSG;
+			break;
+		case FORMAT:
+			if (strcmp(line, "format:"))
+				return -EBADMSG;
+			break;
+		case FIELDS:
+			if (!*line)
+				break;
+			if (strncmp(line, "\tfield:", strlen("\tfield:")) || !format_field_ok(line) ||
+			    ++fields > MAX_FORMAT_FIELDS)
+				return -EBADMSG;
+			break;
+		}
+		if (want != FIELDS)
+			want++;
+		ret = tw_buf_puts(out, line);
+		if (!ret)
+			ret = tw_buf_putc(out, '\n');
+	}
+	return ret ? ret : -EBADMSG;	/* no print fmt line: cut short */
+}
+
 static int replay_format(struct tw_pipeline *p, const struct tw_rec_block *b)
 {
+	struct tw_buf canon = { 0 };
 	const unsigned char *fmt;
 	char *system = NULL;
 	struct tw_rec_cursor c;
@@ -1178,12 +1476,16 @@ static int replay_format(struct tw_pipeline *p, const struct tw_rec_block *b)
 		return fail(p, -EBADMSG, "offset %llu: format block: damaged",
 			    (unsigned long long)b->offset);
 	}
-	if (tep_parse_event(p->tep, (const char *)fmt, n, system)) {
-		free(system);
-		return fail(p, -EBADMSG, "offset %llu: format block: the event format does not "
-					 "parse", (unsigned long long)b->offset);
-	}
+	ret = format_canonical(fmt, n, &canon);
+	if (!ret && tep_parse_event(p->tep, canon.data, canon.len, system))
+		ret = -EBADMSG;
 	free(system);
+	tw_buf_release(&canon);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		return fail(p, -EBADMSG, "offset %llu: format block: not an event format as the "
+					 "kernel writes it", (unsigned long long)b->offset);
 	return 0;
 }
 
@@ -1201,6 +1503,8 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 			    (unsigned long long)b->offset);
 	p->ro = tw_reorder_new(NR_QUEUES(p));
 	mo.all_events = true;	/* exit records end held failures; deliver() filters */
+	/* Exit records wait for their task end only when someone reads them. */
+	mo.task_ends = p->tree_task_ends && p->opts.all_events;
 	mo.fanotify = p->replay_fanotify;
 	mo.taskstats = p->replay_taskstats;
 	mo.realpath_fn = realpath_replay;
@@ -1626,6 +1930,10 @@ static struct tw_pipeline *pipeline_alloc(const struct tw_pipeline_opts *opts)
 	p->opts = *opts;
 	p->answers_tail = &p->answers;
 	p->held_fail_tail = &p->held_fail;
+	if (opts->tree_pid > 0 && tree_add(p, opts->tree_pid)) {
+		free(p);
+		return NULL;
+	}
 	p->out_good = opts->out ? file_end(opts->out) : -1;
 	p->rec_good = opts->record ? file_end(opts->record) : -1;
 	return p;
@@ -1664,7 +1972,10 @@ static int open_live(struct tw_pipeline *p)
 	}
 	p->dec = tw_decoder_new(tw_source_tep(p->src), tw_source_uprobe_group(p->src));
 	p->ro = tw_reorder_new(NR_QUEUES(p));
+	p->tree_task_ends = p->ts != NULL;
 	mo.all_events = true;	/* exit records end held failures; deliver() filters */
+	/* Exit records wait for their task end only when someone reads them. */
+	mo.task_ends = p->tree_task_ends && p->opts.all_events;
 	mo.fanotify = p->fan != NULL;
 	mo.taskstats = p->ts != NULL;
 	mo.realpath_fn = realpath_live;
@@ -1869,6 +2180,7 @@ int tw_pipeline_free(struct tw_pipeline *p)
 	finish_outputs(p);
 	tw_model_free(p->model);
 	tw_ident_free(p->ident);
+	tree_free(p);
 	tw_reorder_free(p->ro);
 	tw_decoder_free(p->dec);
 	free(p->cgroup_root);

@@ -53,11 +53,15 @@ char *tw_readlink(const char *path)
 	}
 }
 
-/* Read a whole (small, procfs) file. Returns 0 and a malloc'd buffer, or -errno. */
+/*
+ * Read a whole (small, procfs) file. Returns 0 and a malloc'd buffer, or -errno; -ESRCH
+ * when the task went away between two reads (a cmdline would be cut short, not ended).
+ */
 static int read_file(const char *path, char **out, size_t *out_len)
 {
 	size_t cap = 512, len = 0;
 	char *buf = NULL;
+	int nreads = 0;
 	int ret = 0;
 	int fd;
 
@@ -86,8 +90,21 @@ static int read_file(const char *path, char **out, size_t *out_len)
 			ret = -errno;
 			goto out_free;
 		}
-		if (n == 0)
+		if (n == 0) {
+			char c;
+
+			/*
+			 * One read of /proc/PID/cmdline copies under one hold of the task's
+			 * memory; across reads the task may exit and later reads return 0 as
+			 * if at the end. Reading byte 0 again tells: the memory is still there.
+			 */
+			if (nreads > 1 && pread(fd, &c, 1, 0) != 1) {
+				ret = -ESRCH;
+				goto out_free;
+			}
 			break;
+		}
+		nreads++;
 		len += n;
 		if (len > (4u << 20))	/* cmdline is bounded by ARG_MAX; don't loop forever */
 			break;
@@ -226,6 +243,7 @@ void tw_probe_release(struct tw_probe *p)
 	free(p->cwd);
 	free(p->exe);
 	free(p->argv);
+	free(p->cgroup);
 	memset(p, 0, sizeof(*p));
 	p->uid = -1;
 	p->euid = -1;

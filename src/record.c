@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* record.c - allocation and release of struct tw_record. */
+#include <signal.h>
 #include <stdlib.h>
 
 #include "record.h"
@@ -17,6 +18,7 @@ struct tw_record *tw_record_new(enum tw_record_type type)
 	rec->loginuid = -1;
 	rec->cpu = -1;
 	rec->failed_attempts = -1;
+	rec->exit_code = -1;
 	return rec;
 }
 
@@ -50,4 +52,25 @@ const char *tw_record_type_name(enum tw_record_type type)
 	if ((unsigned)type >= TW_REC_NR)
 		return "unknown";
 	return names[type];
+}
+
+const char *tw_record_signal_name(int sig)
+{
+	static const char *const names[] = {
+		[SIGHUP] = "SIGHUP",	[SIGINT] = "SIGINT",	   [SIGQUIT] = "SIGQUIT",
+		[SIGILL] = "SIGILL",	[SIGTRAP] = "SIGTRAP",	   [SIGABRT] = "SIGABRT",
+		[SIGBUS] = "SIGBUS",	[SIGFPE] = "SIGFPE",	   [SIGKILL] = "SIGKILL",
+		[SIGUSR1] = "SIGUSR1",	[SIGSEGV] = "SIGSEGV",	   [SIGUSR2] = "SIGUSR2",
+		[SIGPIPE] = "SIGPIPE",	[SIGALRM] = "SIGALRM",	   [SIGTERM] = "SIGTERM",
+		[SIGSTKFLT] = "SIGSTKFLT", [SIGCHLD] = "SIGCHLD",  [SIGCONT] = "SIGCONT",
+		[SIGSTOP] = "SIGSTOP",	[SIGTSTP] = "SIGTSTP",	   [SIGTTIN] = "SIGTTIN",
+		[SIGTTOU] = "SIGTTOU",	[SIGURG] = "SIGURG",	   [SIGXCPU] = "SIGXCPU",
+		[SIGXFSZ] = "SIGXFSZ",	[SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
+		[SIGWINCH] = "SIGWINCH", [SIGIO] = "SIGIO",	   [SIGPWR] = "SIGPWR",
+		[SIGSYS] = "SIGSYS",
+	};
+
+	if (sig <= 0 || (size_t)sig >= sizeof(names) / sizeof(names[0]))
+		return NULL;
+	return names[sig];
 }

@@ -77,7 +77,8 @@ static int json_format(struct tw_sink *s, const struct tw_record *rec)
 		bool bytes = false;
 
 		/* lost and cpu describe lost records only: absent elsewhere, not null. */
-		if (tw_columns[c].lost_only && rec->type != TW_REC_LOST)
+		if ((tw_columns[c].lost_only && rec->type != TW_REC_LOST) ||
+		    (tw_columns[c].exit_only && rec->type != TW_REC_EXIT))
 			continue;
 		if ((c && tw_buf_putc(l, ',')) || tw_buf_putc(l, '"') ||
 		    tw_buf_puts(l, tw_columns[c].name) || tw_buf_puts(l, "\":") ||

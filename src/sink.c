@@ -46,12 +46,17 @@ const struct tw_column_info tw_columns[TW_COL_NR] = {
 	[TW_COL_EXEC_ID] = { "exec_id", TW_KIND_STRING, false },
 	[TW_COL_PARENT_EXEC_ID] = { "parent_exec_id", TW_KIND_STRING, false },
 	[TW_COL_PARENT_PATH] = { "parent_path", TW_KIND_STRING, false },
-	[TW_COL_INTERPRETER] = { "interpreter", TW_KIND_STRING, false },
-	[TW_COL_EXE_SOURCE] = { "exe_source", TW_KIND_STRING, false },
-	[TW_COL_PATH_CHECK] = { "path_check", TW_KIND_STRING, false },
-	[TW_COL_EUID] = { "euid", TW_KIND_NUMBER, false },
-	[TW_COL_LOGINUID] = { "loginuid", TW_KIND_NUMBER, false },
-	[TW_COL_UID_SOURCE] = { "uid_source", TW_KIND_STRING, false },
+	[TW_COL_EXIT_CODE] = { "exit_code", TW_KIND_NUMBER, false, true },
+	[TW_COL_SIGNAL] = { "signal", TW_KIND_STRING, false, true },
+	[TW_COL_START_NS] = { "start_ns", TW_KIND_NUMBER, false, true },
+	[TW_COL_DURATION_NS] = { "duration_ns", TW_KIND_NUMBER, false, true },
+	[TW_COL_START_SOURCE] = { "start_source", TW_KIND_STRING, false, true },
+	[TW_COL_INTERPRETER] = { "interpreter", TW_KIND_STRING, false, false },
+	[TW_COL_EXE_SOURCE] = { "exe_source", TW_KIND_STRING, false, false },
+	[TW_COL_PATH_CHECK] = { "path_check", TW_KIND_STRING, false, false },
+	[TW_COL_EUID] = { "euid", TW_KIND_NUMBER, false, false },
+	[TW_COL_LOGINUID] = { "loginuid", TW_KIND_NUMBER, false, false },
+	[TW_COL_UID_SOURCE] = { "uid_source", TW_KIND_STRING, false, false },
 };
 
 /**
@@ -119,6 +124,10 @@ const char *tw_sink_column_string(const struct tw_record *rec, enum tw_column co
 		return rec->parent_exec_id;
 	case TW_COL_PARENT_PATH:
 		return rec->parent_path;
+	case TW_COL_SIGNAL:
+		return rec->type == TW_REC_EXIT ? tw_record_signal_name(rec->exit_signal) : NULL;
+	case TW_COL_START_SOURCE:
+		return rec->type == TW_REC_EXIT && rec->start_ns ? rec->start_source : NULL;
 	case TW_COL_INTERPRETER:
 		return rec->interpreter;
 	case TW_COL_EXE_SOURCE:
@@ -164,8 +173,10 @@ static size_t fmt_i64(char *buf, int64_t v)
  * @buf: receives the NUL-terminated text
  *
  * Applies the output contract's "unknown" values in one place: ppid 0, uid < 0,
- * cgroup_id 0, failed_attempts < 0 (not counted), and on lost records lost 0 (amount unknown) and cpu < 0 are unknown; lost and
- * cpu are unknown on every other record type. ts_ns, pid and tid are always known.
+ * cgroup_id 0, failed_attempts < 0 (not counted), and on lost records lost 0 (amount
+ * unknown) and cpu < 0 are unknown; lost and cpu are unknown on every other record type;
+ * so are exit_code (< 0), start_ns (0) and duration_ns on records other than exits.
+ * ts_ns, pid and tid are always known.
  *
  * Return: the length of the text, or 0 (with @buf empty) when the value is unknown or @col
  * is not a number column.
@@ -174,6 +185,7 @@ size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
 			     char buf[TW_SINK_NUM_SIZE])
 {
 	bool lost = rec->type == TW_REC_LOST;
+	bool is_exit = rec->type == TW_REC_EXIT;
 
 	buf[0] = '\0';
 	switch (col) {
@@ -199,6 +211,13 @@ size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
 		return lost && rec->cpu >= 0 ? fmt_i64(buf, rec->cpu) : 0;
 	case TW_COL_FAILED_ATTEMPTS:
 		return rec->failed_attempts >= 0 ? fmt_i64(buf, rec->failed_attempts) : 0;
+	case TW_COL_EXIT_CODE:
+		return is_exit && rec->exit_code >= 0 ? fmt_i64(buf, rec->exit_code) : 0;
+	case TW_COL_START_NS:
+		return is_exit && rec->start_ns ? fmt_u64(buf, rec->start_ns, false) : 0;
+	case TW_COL_DURATION_NS:
+		return is_exit && rec->start_ns && rec->ts_ns >= rec->start_ns ?
+			       fmt_u64(buf, rec->ts_ns - rec->start_ns, false) : 0;
 	default:
 		return 0;
 	}

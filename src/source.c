@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,7 +22,6 @@
 #include "util.h"
 
 #define INSTANCE_PREFIX "tracewatch-"
-#define MAX_LIBCS 32
 #define MAX_SEEN_NS 4096
 
 struct cpu_reader {
@@ -41,6 +41,7 @@ struct tw_source {
 	int subbuf_size;
 	void *page;
 	char name[64];
+	int lock_fd;		/* the instance directory, flock()ed while this run lives */
 	struct tw_uprobes *uprobes;
 	char uprobe_group[64];
 	const char *probe_kind;	/* "eprobes", "libc uprobes", or NULL */
@@ -48,9 +49,112 @@ struct tw_source {
 	/* Mount namespaces looked into, and the libc files (dev, inode) probed already. */
 	uint64_t *seen_ns;
 	int nr_seen_ns;
-	struct { dev_t dev; ino_t ino; } probed[MAX_LIBCS];
+	struct { dev_t dev; ino_t ino; } probed[TW_UPROBE_MAX_LIBCS];
 	int nr_probed;
 };
+
+/*
+ * Who owns what, and how a run is known to be gone.
+ *
+ * A run owns the instance "tracewatch-<pid>" and the probe group "tracewatch_<pid>" (pid as
+ * its own pid namespace sees it). For its whole life it holds flock(LOCK_EX) on an fd of its
+ * instance directory; the kernel drops the lock when the process dies, however it dies, so a
+ * start that can take the lock has proof that the owner is gone, whatever the owner's name
+ * (a renamed copy) or pid namespace (its pid means nothing here). A pid with a start time
+ * would not do: another pid namespace's pid can't even be looked up.
+ *
+ * Invariant (owner): create the instance and take its lock first, probes after; remove the
+ * probes first, the instance after, the lock last. So a probe group without its instance
+ * belongs to a run that is gone. Starts run their clean-up and their creation up to taking
+ * the lock under flock(LOCK_EX) of the "instances" directory, so that no start ever sees
+ * another's instance in the instant between mkdir and flock.
+ *
+ * Runs of older tracewatch versions took no lock: an instance whose lock is free is also
+ * spared while its pid is a live process named tracewatch (their own owner test), or while
+ * the kernel refuses to remove it because its files are open (a running older version in
+ * another pid namespace reads its buffers). Such a run's probes stay with its instance.
+ */
+
+static int open_dir(const char *path)
+{
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* The tracefs directory of instance @name, malloc'd, or NULL. */
+static char *instance_dir(const char *name)
+{
+	const char *tdir = tracefs_tracing_dir();
+	char *path;
+
+	if (!tdir || asprintf(&path, "%s/instances/%s", tdir, name) < 0)
+		return NULL;
+	return path;
+}
+
+/*
+ * Remove instance @name (pid @pid) if its run is provably gone. Returns 1 when removed,
+ * 0 when it is left (its owner lives, or the kernel says it is in use), -errno on error.
+ */
+static int remove_if_stale(const char *name, int pid)
+{
+	struct tracefs_instance *inst;
+	char *path = instance_dir(name);
+	int ret = 0;
+	int fd;
+
+	if (!path)
+		return -ENOMEM;
+	fd = open_dir(path);
+	free(path);
+	if (fd < 0)
+		return 0;	/* gone meanwhile */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		goto out_close;	/* its owner lives */
+	/* Lock free: a dead run, or a run of an older version that takes none. */
+	if (pid != getpid() && tw_probe_is_tracewatch(pid))
+		goto out_close;
+	inst = tracefs_instance_alloc(NULL, name);
+	if (!inst) {
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	/*
+	 * Removing the instance disables the probes enabled in it (they can't be removed while
+	 * enabled); they go after it. The kernel refuses (EBUSY) while a file of the instance
+	 * is open: so an older run from another pid namespace (its pid means nothing here)
+	 * still reading its buffers is not removed either.
+	 */
+	if (tracefs_instance_destroy(inst) == 0) {
+		tw_warn("removed stale instance %s of a tracewatch that is gone", name);
+		ret = 1;
+	} else if (errno == EBUSY) {
+		tw_warn("left instance %s alone: it holds no lock but is in use (a tracewatch "
+			"older than this one, or a reader of its files)", name);
+	} else {
+		ret = -errno;
+		tw_warn("could not remove stale instance %s: %s", name, strerror(errno));
+	}
+	tracefs_instance_free(inst);
+out_close:
+	close(fd);
+	return ret;
+}
+
+/* A probe group is stale when its instance is gone (see "Who owns what"). */
+static bool group_is_stale(int pid, void *ctx)
+{
+	char name[64];
+	char *path;
+	bool gone;
+
+	snprintf(name, sizeof(name), INSTANCE_PREFIX "%d", pid);
+	path = instance_dir(name);
+	if (!path)
+		return false;
+	gone = access(path, F_OK) != 0 && errno == ENOENT;
+	free(path);
+	return gone;
+}
 
 /* Names "tracewatch-<digits>" of all instances, collected first: removing while walking is unsafe. */
 struct stale_list {
@@ -87,7 +191,8 @@ static int collect_instance(const char *name, void *ctx)
 	return 0;
 }
 
-int tw_source_remove_stale(void)
+/* Clean-up proper; the caller holds the lock of the instances directory. */
+static int remove_stale_locked(void)
 {
 	struct stale_list l = { 0 };
 	int removed = 0;
@@ -95,27 +200,58 @@ int tw_source_remove_stale(void)
 
 	/* tracefs_instances() would do, but its regex leaks in libtracefs 1.6. */
 	tracefs_instances_walk(collect_instance, &l);
-	for (i = 0; i < l.nr; i++) {
-		int pid = atoi(l.names[i] + strlen(INSTANCE_PREFIX));
-		struct tracefs_instance *inst;
-
-		if (tw_probe_is_tracewatch(pid))
-			continue;	/* its owner lives */
-		inst = tracefs_instance_alloc(NULL, l.names[i]);
-		if (!inst)
-			continue;
-		if (tracefs_instance_destroy(inst) == 0) {
-			tw_warn("removed stale instance %s of a tracewatch that is gone", l.names[i]);
+	for (i = 0; i < l.nr; i++)
+		if (remove_if_stale(l.names[i], atoi(l.names[i] + strlen(INSTANCE_PREFIX))) > 0)
 			removed++;
-		} else {
-			tw_warn("could not remove stale instance %s: %s", l.names[i], strerror(errno));
-		}
-		tracefs_instance_free(inst);
-	}
 	for (i = 0; i < l.nr; i++)
 		free(l.names[i]);
 	free(l.names);
+	/* Then the probes: every group whose instance is gone, whatever the kind of probe. */
+	tw_uprobes_remove_stale(group_is_stale, NULL);
 	return l.err ? l.err : removed;
+}
+
+/* How long a start waits for another start's clean-up and creation (milliseconds). */
+#define INSTANCES_LOCK_WAIT_MS 10000
+
+/*
+ * flock(LOCK_EX) the "instances" directory; returns the fd, or -errno (-EWOULDBLOCK when
+ * another start held it for INSTANCES_LOCK_WAIT_MS: stopped with SIGSTOP, say).
+ */
+static int lock_instances(void)
+{
+	char *path = instance_dir("");
+	uint64_t deadline = tw_now_mono() + INSTANCES_LOCK_WAIT_MS * 1000000ull;
+	int fd;
+
+	if (!path)
+		return -ENOMEM;
+	fd = open_dir(path);
+	free(path);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+
+		if ((err != EWOULDBLOCK && err != EINTR) || tw_now_mono() > deadline) {
+			close(fd);
+			return -err;
+		}
+		usleep(10000);
+	}
+	return fd;
+}
+
+int tw_source_remove_stale(void)
+{
+	int fd = lock_instances();
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = remove_stale_locked();
+	close(fd);
+	return ret;
 }
 
 /* Free what the source holds in memory (not the instance: the callers decide about that). */
@@ -213,7 +349,8 @@ static void setup_uprobes(struct tw_source *s, const struct tw_source_opts *opts
 	const char *libcs[1];
 
 	libcs[0] = libc ? libc : "";
-	snprintf(s->uprobe_group, sizeof(s->uprobe_group), "tracewatch_%d", (int)getpid());
+	snprintf(s->uprobe_group, sizeof(s->uprobe_group), TW_UPROBE_GROUP_PREFIX "%d",
+		 (int)getpid());
 	/*
 	 * Tier 2 first: event probes on the syscall entry events see every caller, static
 	 * programs too. They ride on syscall events, so not in the mode without them.
@@ -248,6 +385,26 @@ static void setup_uprobes(struct tw_source *s, const struct tw_source_opts *opts
 		tracefs_instance_file_write(s->inst, "buffer_subbuf_size_kb", "16");
 }
 
+/* Take this run's proof of life: flock(LOCK_EX) on its instance directory, held until exit. */
+static int take_instance_lock(struct tw_source *s)
+{
+	char *path = instance_dir(s->name);
+
+	if (!path)
+		return tw_err(ENOMEM, "out of memory");
+	s->lock_fd = open_dir(path);
+	if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+
+		tw_err(err, "cannot lock %s (it shows other runs that this one lives): %s", path,
+		       strerror(err));
+		free(path);
+		return -err;
+	}
+	free(path);
+	return 0;
+}
+
 struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 {
 	const struct tw_event_spec *e;
@@ -255,6 +412,7 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 	const char *tdir;
 	char val[32];
 	char *subbuf;
+	int ilock = -1;
 
 	if (geteuid() != 0) {
 		tw_err(EPERM, "tracing needs root (CAP_SYS_ADMIN over tracefs): run with sudo");
@@ -266,19 +424,26 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 			       "mount -t tracefs nodev /sys/kernel/tracing");
 		return NULL;
 	}
-	tw_source_remove_stale();
-	tw_uprobes_remove_stale();
-
 	s = tw_calloc(1, sizeof(*s));
 	if (!s) {
 		tw_err(ENOMEM, "out of memory");
 		return NULL;
 	}
+	s->lock_fd = -1;
+	/* Clean-up, creation and lock in one critical section: see "Who owns what". */
+	ilock = lock_instances();
+	if (ilock < 0) {
+		tw_err(-ilock, "cannot lock %s/instances: %s%s", tdir, strerror(-ilock),
+		       ilock == -EWOULDBLOCK ? " (another tracewatch has been starting for 10 s: "
+					       "is it stopped?)" : "");
+		goto out_free;
+	}
+	remove_stale_locked();
 	snprintf(s->name, sizeof(s->name), INSTANCE_PREFIX "%d", (int)getpid());
 	if (tracefs_instance_exists(s->name)) {
-		tw_err(EEXIST, "tracefs instance %s already exists and is not ours; remove it with: "
-			       "rmdir %s/instances/%s", s->name, tdir, s->name);
-		goto out_free;
+		tw_err(EEXIST, "tracefs instance %s already exists and belongs to a tracewatch that "
+			       "still runs (another pid namespace?); stop that one first", s->name);
+		goto out_unlock;
 	}
 	s->inst = tracefs_instance_create(s->name);
 	if (!s->inst || !tracefs_instance_is_new(s->inst)) {
@@ -286,6 +451,10 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 		       strerror(errno ? errno : EIO));
 		goto out_free_inst;
 	}
+	if (take_instance_lock(s))
+		goto out_destroy;
+	close(ilock);
+	ilock = -1;
 	if (write_file(s, "tracing_on", "0") || write_file(s, "trace_clock", "mono"))
 		goto out_destroy;
 	if (tracefs_instance_set_buffer_size(s->inst, opts->buffer_kb, -1) < 0) {
@@ -335,6 +504,11 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 				"set up here; run without it");
 		goto out_destroy;
 	}
+	if (opts->filter_pid > 0) {
+		snprintf(val, sizeof(val), "%d", opts->filter_pid);
+		if (write_file(s, "options/event-fork", "1") || write_file(s, "set_event_pid", val))
+			goto out_destroy;
+	}
 	for (e = opts->events; e->system; e++) {
 		/* Every syscall event puts every task on the slow syscall path: skip them all. */
 		if (s->no_syscalls && !strcmp(e->system, "syscalls"))
@@ -355,10 +529,16 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 
 out_destroy:
 	close_readers(s);
-	tracefs_instance_destroy(s->inst);
+	/* The owner's order: probes, instance, lock. */
 	tw_uprobes_destroy(s->uprobes);
+	tracefs_instance_destroy(s->inst);
 out_free_inst:
 	tracefs_instance_free(s->inst);
+out_unlock:
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	if (ilock >= 0)
+		close(ilock);
 out_free:
 	source_free(s);
 	return NULL;
@@ -409,17 +589,14 @@ static const char *const root_libcs[] = {
 /* Read the formats of the probes of libc @index into the tep, so they can be decoded. */
 static void load_libc_formats(struct tw_source *s, int index)
 {
-	static const char *const funcs[] = { "chdir", "execve", "execveat", "fexecve", "fchdir",
-					     "chdir_ret", "fchdir_ret", "execve_ret",
-					     "execveat_ret", "fexecve_ret" };
-	size_t i;
+	int f;
 
-	for (i = 0; i < TW_ARRAY_SIZE(funcs); i++) {
+	for (f = 0; f < TW_UPROBE_NR; f++) {
 		char name[64];
 		char *fmt;
 		int size;
 
-		snprintf(name, sizeof(name), "%s_%d", funcs[i], index);
+		snprintf(name, sizeof(name), "%s_%d", tw_uprobe_func_name(f), index);
 		fmt = tracefs_event_file_read(NULL, s->uprobe_group, name, "format", &size);
 		if (!fmt)
 			continue;
@@ -435,7 +612,7 @@ int tw_source_probe_root_libc(struct tw_source *s, int pid)
 	size_t c;
 	int i;
 
-	if (!s->uprobes || strcmp(s->probe_kind, "libc uprobes") || s->nr_probed >= MAX_LIBCS)
+	if (!s->uprobes || strcmp(s->probe_kind, "libc uprobes") || s->nr_probed >= TW_UPROBE_MAX_LIBCS)
 		return 0;
 	if (tw_probe_mnt_ns(pid, &ns))
 		return 0;	/* gone already */
@@ -582,6 +759,28 @@ uint64_t tw_source_overrun(struct tw_source *s)
 	return total;
 }
 
+/* Attempts at removing our instance while others briefly hold its files open. */
+#define DESTROY_TRIES 50
+
+/*
+ * Remove our instance. The kernel refuses (EBUSY) while any file of it is open, and other
+ * programs open them for a moment (libtracefs' forced probe removal writes "enable" in
+ * every instance): try again for up to a second. Returns 0, or -1 with errno set.
+ */
+static int destroy_instance(struct tracefs_instance *inst)
+{
+	int i;
+
+	for (i = 0; i < DESTROY_TRIES; i++) {
+		if (tracefs_instance_destroy(inst) == 0)
+			return 0;
+		if (errno != EBUSY)
+			return -1;
+		usleep(20000);
+	}
+	return -1;
+}
+
 int tw_source_close(struct tw_source *s)
 {
 	int ret = 0;
@@ -590,12 +789,13 @@ int tw_source_close(struct tw_source *s)
 		return 0;
 	tw_source_stop(s);
 	close_readers(s);
-	if (tracefs_instance_destroy(s->inst) < 0)
-		ret = tw_err(errno, "could not remove tracefs instance %s: %s; remove it with rmdir",
-			     s->name, strerror(errno));
-	/* After the instance: a probe still enabled somewhere can't be removed. */
+	/* The owner's order (see "Who owns what"): probes, instance, lock. */
 	if (tw_uprobes_destroy(s->uprobes))
 		ret = -EBUSY;
+	if (destroy_instance(s->inst) < 0)
+		ret = tw_err(errno, "could not remove tracefs instance %s: %s; remove it with rmdir",
+			     s->name, strerror(errno));
+	close(s->lock_fd);
 	tracefs_instance_free(s->inst);
 	source_free(s);
 	return ret;

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* uprobe.c - libc uprobes capturing chdir paths and exec argv in the kernel (string tier 3). */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +9,8 @@
 #include <tracefs/tracefs.h>
 
 #include "elfsym.h"
-#include "probe.h"
 #include "uprobe.h"
 #include "util.h"
-
-#define GROUP_PREFIX "tracewatch_"
 
 /* Function-argument registers, in order, as uprobe fetchargs name them. */
 #if defined(__x86_64__)
@@ -26,33 +21,72 @@ static const char *const arg_regs[] = { "%x0", "%x1", "%x2", "%x3", "%x4", "%x5"
 static const char *const arg_regs[] = { NULL };
 #endif
 
-static const struct probe_spec {
-	const char *name;	/* event name prefix */
-	const char *symbol;	/* libc function */
-	bool is_ret;
-	bool no_syscalls_only;
-	/*
-	 * x86-64: probe the instruction after the function's "syscall" instead of its return,
-	 * where %ax still holds the kernel's -errno (the libc wrapper returns -1 and hides
-	 * the errno in thread-local storage, which a probe cannot read).
-	 */
-	bool after_syscall;
-} specs[TW_UPROBE_NR] = {
-	[TW_UPROBE_CHDIR] = { "chdir", "chdir", false, false },
-	[TW_UPROBE_EXECVE] = { "execve", "execve", false, false },
-	[TW_UPROBE_EXECVEAT] = { "execveat", "execveat", false, false },
-	[TW_UPROBE_FEXECVE] = { "fexecve", "fexecve", false, false },
-	[TW_UPROBE_FCHDIR] = { "fchdir", "fchdir", false, true },
-	[TW_UPROBE_CHDIR_RET] = { "chdir_ret", "chdir", true, true },
-	[TW_UPROBE_FCHDIR_RET] = { "fchdir_ret", "fchdir", true, true },
-	[TW_UPROBE_EXECVE_RET] = { "execve_ret", "execve", true, true, true },
-	[TW_UPROBE_EXECVEAT_RET] = { "execveat_ret", "execveat", true, true, true },
-	[TW_UPROBE_FEXECVE_RET] = { "fexecve_ret", "fexecve", true, true },
-	[TW_UPROBE_UNSHARE] = { "unshare", "unshare", false, true },
-	[TW_UPROBE_UNSHARE_RET] = { "unshare_ret", "unshare", true, true },
-	[TW_UPROBE_SETNS] = { "setns", "setns", false, true },
-	[TW_UPROBE_SETNS_RET] = { "setns_ret", "setns", true, true },
+#define NONE TW_UPROBE_F_NR
+#define RET(n, sym) { .name = n, .symbol = sym, .is_ret = true, .no_syscalls_only = true, \
+		      .num = TW_UPROBE_F_RET, .str = NONE, .argv_arg = -1 }
+
+/*
+ * The probes. Where eprobe_target is set, an eprobe on that syscall entry event can stand
+ * in for the uprobe: same event name and fields, read inside the syscall for every caller.
+ */
+static const struct tw_uprobe_def defs[TW_UPROBE_NR] = {
+	[TW_UPROBE_CHDIR] = { .name = "chdir", .symbol = "chdir", .num = NONE,
+			      .str = TW_UPROBE_F_PATH, .str_arg = 0, .argv_arg = -1,
+			      .eprobe_target = "sys_enter_chdir" },
+	[TW_UPROBE_EXECVE] = { .name = "execve", .symbol = "execve", .num = NONE,
+			       .str = TW_UPROBE_F_FN, .str_arg = 0, .argv_arg = 1,
+			       .eprobe_target = "sys_enter_execve" },
+	[TW_UPROBE_EXECVEAT] = { .name = "execveat", .symbol = "execveat",
+				 .num = TW_UPROBE_F_DIRFD, .num_arg = 0,
+				 .str = TW_UPROBE_F_FN, .str_arg = 1, .argv_arg = 2,
+				 .eprobe_target = "sys_enter_execveat" },
+	[TW_UPROBE_FEXECVE] = { .name = "fexecve", .symbol = "fexecve", .num = TW_UPROBE_F_FD,
+				.num_arg = 0, .str = NONE, .argv_arg = 1 },
+	[TW_UPROBE_FCHDIR] = { .name = "fchdir", .symbol = "fchdir", .no_syscalls_only = true,
+			       .num = TW_UPROBE_F_FD, .num_arg = 0, .str = NONE, .argv_arg = -1 },
+	[TW_UPROBE_CHDIR_RET] = RET("chdir_ret", "chdir"),
+	[TW_UPROBE_FCHDIR_RET] = RET("fchdir_ret", "fchdir"),
+	[TW_UPROBE_EXECVE_RET] = { .name = "execve_ret", .symbol = "execve", .is_ret = true,
+				   .no_syscalls_only = true, .num = TW_UPROBE_F_RET, .str = NONE,
+				   .argv_arg = -1, .after_syscall = true },
+	[TW_UPROBE_EXECVEAT_RET] = { .name = "execveat_ret", .symbol = "execveat", .is_ret = true,
+				     .no_syscalls_only = true, .num = TW_UPROBE_F_RET, .str = NONE,
+				     .argv_arg = -1, .after_syscall = true },
+	[TW_UPROBE_FEXECVE_RET] = RET("fexecve_ret", "fexecve"),
+	[TW_UPROBE_UNSHARE] = { .name = "unshare", .symbol = "unshare", .no_syscalls_only = true,
+				.num = TW_UPROBE_F_FLAGS, .num_arg = 0, .str = NONE,
+				.argv_arg = -1 },
+	[TW_UPROBE_UNSHARE_RET] = RET("unshare_ret", "unshare"),
+	/* setns(fd, nstype): the namespace type is the second argument. */
+	[TW_UPROBE_SETNS] = { .name = "setns", .symbol = "setns", .no_syscalls_only = true,
+			      .num = TW_UPROBE_F_FLAGS, .num_arg = 1, .str = NONE, .argv_arg = -1 },
+	[TW_UPROBE_SETNS_RET] = RET("setns_ret", "setns"),
 };
+
+/*
+ * The fields: name, uprobe fetch type of a number (C int arguments are 32 bits: the upper
+ * half of their register is undefined), and the syscall event field an eprobe reads.
+ */
+static const struct field_def {
+	const char *name;
+	const char *type;
+	const char *eprobe_src;
+} fields[TW_UPROBE_F_NR] = {
+	[TW_UPROBE_F_PATH] = { "path", NULL, "$filename" },
+	[TW_UPROBE_F_FN] = { "fn", NULL, "$filename" },
+	[TW_UPROBE_F_FD] = { "fd", "s32", "$fd" },
+	[TW_UPROBE_F_DIRFD] = { "dirfd", "s32", "$fd" },
+	[TW_UPROBE_F_RET] = { "ret", "s32", NULL },
+	[TW_UPROBE_F_FLAGS] = { "flags", "u32", NULL },
+};
+
+/* Fixed part of an exec probe: dirfd (4), file name, argv[0], argv pointers (8 each). */
+#define EXEC_FIXED(max_args) (4 + 2 * TW_UPROBE_NAME_SLOT + 8 * ((max_args) + 1))
+
+_Static_assert(EXEC_FIXED(TW_UPROBE_MAX_ARGS) + 8 * (TW_UPROBE_MAX_ARGS - 1) <=
+	       TW_UPROBE_FETCH_MAX, "the largest argv must still get 8 bytes per element");
+_Static_assert(TW_UPROBE_PATH_SLOT % 8 == 0 && TW_UPROBE_NAME_SLOT % 8 == 0,
+	       "slots are arrays of u64");
 
 struct tw_uprobes {
 	struct tracefs_instance *inst;
@@ -64,14 +98,36 @@ struct tw_uprobes {
 	char group[64];
 };
 
+const struct tw_uprobe_def *tw_uprobe_def(enum tw_uprobe_func f)
+{
+	return (unsigned)f < TW_UPROBE_NR ? &defs[f] : NULL;
+}
+
+const char *tw_uprobe_field_name(enum tw_uprobe_field f)
+{
+	return (unsigned)f < TW_UPROBE_F_NR ? fields[f].name : "";
+}
+
 const char *tw_uprobe_func_name(enum tw_uprobe_func f)
 {
-	return (unsigned)f < TW_UPROBE_NR ? specs[f].name : "unknown";
+	return (unsigned)f < TW_UPROBE_NR ? defs[f].name : "unknown";
 }
 
 bool tw_uprobe_func_is_ret(enum tw_uprobe_func f)
 {
-	return (unsigned)f < TW_UPROBE_NR && specs[f].is_ret;
+	return (unsigned)f < TW_UPROBE_NR && defs[f].is_ret;
+}
+
+int tw_uprobe_arg_slot(int max_args, int k)
+{
+	int slot;
+
+	if (k == 0 || max_args < 2)
+		return TW_UPROBE_NAME_SLOT;
+	slot = (TW_UPROBE_FETCH_MAX - EXEC_FIXED(max_args)) / (max_args - 1);
+	if (slot > TW_UPROBE_PART_MAX)
+		slot = TW_UPROBE_PART_MAX;
+	return slot & ~7;
 }
 
 /* The libc.so mapped by the process whose maps file is @maps; malloc'd, NULL if none. */
@@ -122,61 +178,100 @@ char *tw_uprobe_host_libc(void)
 }
 
 /*
- * argv[0..max-1] as strings, and the pointers argv[0..max] so that the end of the vector
- * (a NULL pointer) and a vector longer than max can be told apart from a string that could
- * not be read (a fault leaves the string empty with length 0).
+ * A string of at most @bytes - 1 bytes at address @addr, as a fixed slot of @bytes (a
+ * multiple of 8) in parts of TW_UPROBE_PART_MAX: u64 elements copied with copy_from_user(),
+ * which zero-fills what it cannot read, so a slot never holds stale bytes. The string ends
+ * at the first NUL in the slot; a slot without one holds a string that was cut.
+ */
+static int fetch_string(struct tw_buf *b, const char *name, const char *addr, int bytes)
+{
+	int off, part = 0;
+
+	for (off = 0; off < bytes; off += TW_UPROBE_PART_MAX, part++) {
+		int n = bytes - off < TW_UPROBE_PART_MAX ? bytes - off : TW_UPROBE_PART_MAX;
+		char pname[48];
+
+		if (part)
+			snprintf(pname, sizeof(pname), TW_UPROBE_PART_FMT, name, part);
+		else
+			snprintf(pname, sizeof(pname), "%s", name);
+		if (tw_buf_printf(b, " %s=+%d(%s):u64[%d]", pname, off, addr, n / 8))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * argv[0..max-1] as string slots, and the pointers argv[0..max] so that the end of the
+ * vector (a NULL pointer) and a vector longer than max can be told apart. An unreadable
+ * argv array reads as NULL pointers (zero-filled), so decoding stops before the slot whose
+ * pointer could not be followed (the kernel leaves such a slot unwritten).
  */
 static int add_argv_args(struct tw_buf *b, const char *reg, int max)
 {
+	char name[16], addr[32];
 	int k;
 
-	for (k = 0; k < max; k++)
-		if (tw_buf_printf(b, " a%d=+0(+%d(%s)):ustring p%d=+%d(%s):u64", k, 8 * k, reg, k,
-				  8 * k, reg))
+	for (k = 0; k < max; k++) {
+		snprintf(name, sizeof(name), TW_UPROBE_ARG_FMT, k);
+		snprintf(addr, sizeof(addr), "+%d(%s)", 8 * k, reg);
+		if (fetch_string(b, name, addr, tw_uprobe_arg_slot(max, k)) ||
+		    tw_buf_printf(b, " " TW_UPROBE_PTR_FMT "=+%d(%s):u64", k, 8 * k, reg))
 			return -ENOMEM;
-	return tw_buf_printf(b, " p%d=+%d(%s):u64", max, 8 * max, reg);
+	}
+	return tw_buf_printf(b, " " TW_UPROBE_PTR_FMT "=+%d(%s):u64", max, 8 * max, reg);
 }
 
+/*
+ * The uprobe's fetchargs. Worst case, all fixed: chdir TW_UPROBE_PATH_SLOT = 3072; exec
+ * EXEC_FIXED(n) + (n - 1) * tw_uprobe_arg_slot(n, 1) <= TW_UPROBE_FETCH_MAX (n = 16:
+ * 4 + 1024 + 136 + 15 * 120 = 2964; n = 48: 4 + 1024 + 392 + 47 * 32 = 2924); numbers and
+ * return values 4 bytes each.
+ */
 static int fetchargs(enum tw_uprobe_func f, int max_args, struct tw_buf *b)
 {
-	if (specs[f].is_ret)
-		return tw_buf_puts(b, "ret=$retval:s32");
-	switch (f) {
-	case TW_UPROBE_FCHDIR:
-		return tw_buf_printf(b, "fd=%s:s32", arg_regs[0]);
-	case TW_UPROBE_CHDIR:
-		return tw_buf_printf(b, "path=+0(%s):ustring", arg_regs[0]);
-	case TW_UPROBE_UNSHARE:
-		return tw_buf_printf(b, "flags=%s:u64", arg_regs[0]);
-	case TW_UPROBE_SETNS:
-		return tw_buf_printf(b, "flags=%s:u32", arg_regs[1]);
-	case TW_UPROBE_EXECVE:
-		if (tw_buf_printf(b, "fn=+0(%s):ustring", arg_regs[0]))
-			return -ENOMEM;
-		return add_argv_args(b, arg_regs[1], max_args);
-	case TW_UPROBE_EXECVEAT:
-		if (tw_buf_printf(b, "dirfd=%s:s32 fn=+0(%s):ustring", arg_regs[0], arg_regs[1]))
-			return -ENOMEM;
-		return add_argv_args(b, arg_regs[2], max_args);
-	case TW_UPROBE_FEXECVE:
-		if (tw_buf_printf(b, "fd=%s:s32", arg_regs[0]))
-			return -ENOMEM;
-		return add_argv_args(b, arg_regs[1], max_args);
-	default:
-		return -EINVAL;
-	}
+	const struct tw_uprobe_def *d = &defs[f];
+
+	if (d->is_ret)
+		return tw_buf_printf(b, "%s=$retval:%s", fields[d->num].name, fields[d->num].type);
+	if (d->num != NONE && tw_buf_printf(b, "%s=%s:%s", fields[d->num].name,
+					    arg_regs[d->num_arg], fields[d->num].type))
+		return -ENOMEM;
+	if (d->str != NONE &&
+	    fetch_string(b, fields[d->str].name, arg_regs[d->str_arg],
+			 d->argv_arg >= 0 ? TW_UPROBE_NAME_SLOT : TW_UPROBE_PATH_SLOT))
+		return -ENOMEM;
+	if (d->argv_arg >= 0)
+		return add_argv_args(b, arg_regs[d->argv_arg], max_args);
+	return 0;
 }
 
-static void remove_all(struct tw_uprobes *u)
+/*
+ * Disable the probes in the instance, then remove them. Not forced: libtracefs' forced
+ * removal lists all instances with tracefs_instances(), whose regex leaks in 1.6, and only
+ * this run's instance has them enabled. Returns 0, or -EBUSY when some could not be removed.
+ */
+static int remove_all(struct tw_uprobes *u)
 {
+	int ret = 0;
 	int i;
 
+	if (u->nr)
+		tracefs_event_disable(u->inst, u->group, NULL);
 	for (i = 0; i < u->nr; i++) {
-		if (tracefs_dynevent_destroy(u->events[i], true) < 0)
-			tw_warn("could not remove uprobe %s: %s", u->group, strerror(errno));
+		char *event = NULL;
+
+		if (tracefs_dynevent_destroy(u->events[i], false) < 0) {
+			tracefs_dynevent_info(u->events[i], NULL, &event, NULL, NULL, NULL);
+			tw_warn("could not remove probe %s/%s: %s", u->group, event ? event : "?",
+				strerror(errno));
+			free(event);
+			ret = -EBUSY;
+		}
 		tracefs_dynevent_free(u->events[i]);
 	}
 	u->nr = 0;
+	return ret;
 }
 
 static struct tw_uprobes *probes_new(struct tracefs_instance *inst, const char *group, size_t max)
@@ -199,7 +294,6 @@ static struct tw_uprobes *probes_new(struct tracefs_instance *inst, const char *
 /* Undo a half-made set: disable, remove the probes made so far, free. */
 static void probes_abort(struct tw_uprobes *u)
 {
-	tracefs_event_disable(u->inst, u->group, NULL);
 	remove_all(u);
 	free(u->events);
 	free(u);
@@ -261,9 +355,9 @@ static int add_libc(struct tw_uprobes *u, const char *libc, int index)
 		uint64_t off;
 		int ret;
 
-		if (specs[f].no_syscalls_only && !u->no_syscalls)
+		if (defs[f].no_syscalls_only && !u->no_syscalls)
 			continue;
-		ret = tw_elf_func_offset(libc, specs[f].symbol, &off);
+		ret = tw_elf_func_offset(libc, defs[f].symbol, &off);
 		if (ret) {
 			if (ret != -ENOENT)
 				tw_warn("uprobes: cannot read symbols of %s: %s", libc, strerror(-ret));
@@ -278,8 +372,8 @@ static int add_libc(struct tw_uprobes *u, const char *libc, int index)
 			u->events = n;
 			u->cap = cap;
 		}
-		snprintf(name, sizeof(name), "%s_%d", specs[f].name, index);
-		if (specs[f].after_syscall && after_syscall_offset(libc, off, &off) == 0) {
+		snprintf(name, sizeof(name), "%s_%d", defs[f].name, index);
+		if (defs[f].after_syscall && after_syscall_offset(libc, off, &off) == 0) {
 			/* Reached only when the syscall returned, i.e. failed (exec). */
 			if (tw_buf_puts(&args, "sysret=%ax:s32"))
 				return -ENOMEM;
@@ -287,7 +381,7 @@ static int add_libc(struct tw_uprobes *u, const char *libc, int index)
 		} else {
 			if (fetchargs(f, u->max_args, &args))
 				return -ENOMEM;
-			ev = specs[f].is_ret ?
+			ev = defs[f].is_ret ?
 				     tracefs_uretprobe_alloc(u->group, name, libc, off, args.data) :
 				     tracefs_uprobe_alloc(u->group, name, libc, off, args.data);
 		}
@@ -295,7 +389,7 @@ static int add_libc(struct tw_uprobes *u, const char *libc, int index)
 		if (!ev)
 			return -ENOMEM;
 		if (probes_add(u, ev, name)) {
-			tw_warn("uprobes: cannot set up a probe on %s:%s (%s)", libc, specs[f].symbol,
+			tw_warn("uprobes: cannot set up a probe on %s:%s (%s)", libc, defs[f].symbol,
 				strerror(errno));
 			return -EIO;
 		}
@@ -347,49 +441,67 @@ int tw_uprobes_add_libc(struct tw_uprobes *u, const char *libc)
 	return ret;
 }
 
-/* argv elements read from user memory at the syscall's argv pointer field. */
+/*
+ * argv elements read from user memory at the syscall's argv pointer field. Eprobes keep
+ * ":ustring": their event is reserved straight in the ring buffer (trace_eprobe.c,
+ * __eprobe_trace_func()), with no one-page staging buffer to overflow; an event too large
+ * for a sub-buffer is dropped whole (the exec then gets its argv from /proc, and says so).
+ * Fixed slots would be unsafe there: copy_from_user_nofault() leaves the unread part of a
+ * slot as it was in the ring buffer, i.e. stale bytes of older events.
+ */
 static int add_eprobe_argv(struct tw_buf *b, int max)
 {
 	int k;
 
 	for (k = 0; k < max; k++)
-		if (tw_buf_printf(b, " a%d=+0(+u%d($argv)):ustring p%d=+u%d($argv):u64", k, 8 * k, k,
-				  8 * k))
+		if (tw_buf_printf(b, " " TW_UPROBE_ARG_FMT "=+0(+u%d($argv)):ustring "
+				  TW_UPROBE_PTR_FMT "=+u%d($argv):u64", k, 8 * k, k, 8 * k))
 			return -ENOMEM;
-	return tw_buf_printf(b, " p%d=+u%d($argv):u64", max, 8 * max);
+	return tw_buf_printf(b, " " TW_UPROBE_PTR_FMT "=+u%d($argv):u64", max, 8 * max);
+}
+
+/* The eprobe standing in for probe @f (it has an eprobe_target). */
+static int eprobe_fetchargs(enum tw_uprobe_func f, int max_args, struct tw_buf *b)
+{
+	const struct tw_uprobe_def *d = &defs[f];
+
+	if (d->num != NONE && tw_buf_printf(b, "%s=%s:%s ", fields[d->num].name,
+					    fields[d->num].eprobe_src, fields[d->num].type))
+		return -ENOMEM;
+	if (d->str != NONE && tw_buf_printf(b, "%s=+0(%s):ustring", fields[d->str].name,
+					    fields[d->str].eprobe_src))
+		return -ENOMEM;
+	if (d->argv_arg >= 0)
+		return add_eprobe_argv(b, max_args);
+	return 0;
 }
 
 struct tw_uprobes *tw_eprobes_create(struct tracefs_instance *inst, const char *group,
 				     int max_args)
 {
-	static const struct {
-		const char *name;
-		const char *target;
-		const char *head;
-		bool argv;
-	} eps[] = {
-		{ "chdir_0", "sys_enter_chdir", "path=+0($filename):ustring", false },
-		{ "execve_0", "sys_enter_execve", "fn=+0($filename):ustring", true },
-		{ "execveat_0", "sys_enter_execveat", "dirfd=$fd:s32 fn=+0($filename):ustring", true },
-	};
 	struct tw_uprobes *u;
-	size_t i;
+	int f;
 
-	u = probes_new(inst, group, TW_ARRAY_SIZE(eps));
+	u = probes_new(inst, group, TW_UPROBE_NR);
 	if (!u)
 		return NULL;
-	for (i = 0; i < TW_ARRAY_SIZE(eps); i++) {
+	for (f = 0; f < TW_UPROBE_NR; f++) {
 		struct tw_buf args = { 0 };
 		struct tracefs_dynevent *ev;
+		char name[64];
 
-		if (tw_buf_puts(&args, eps[i].head) ||
-		    (eps[i].argv && add_eprobe_argv(&args, max_args))) {
+		if (!defs[f].eprobe_target)
+			continue;
+		if (eprobe_fetchargs(f, max_args, &args)) {
 			tw_buf_release(&args);
 			goto out_abort;
 		}
-		ev = tracefs_eprobe_alloc(u->group, eps[i].name, "syscalls", eps[i].target, args.data);
+		/* Index 0, as the host libc's uprobes: one decoder reads both. */
+		snprintf(name, sizeof(name), "%s_0", defs[f].name);
+		ev = tracefs_eprobe_alloc(u->group, name, "syscalls", defs[f].eprobe_target,
+					  args.data);
 		tw_buf_release(&args);
-		if (!ev || probes_add(u, ev, eps[i].name))
+		if (!ev || probes_add(u, ev, name))
 			goto out_abort;
 	}
 	return u;
@@ -406,41 +518,65 @@ int tw_uprobes_count(const struct tw_uprobes *u)
 
 int tw_uprobes_destroy(struct tw_uprobes *u)
 {
+	int ret;
+
 	if (!u)
 		return 0;
-	remove_all(u);
+	ret = remove_all(u);
 	free(u->events);
 	free(u);
-	return 0;
+	return ret;
 }
 
-int tw_uprobes_remove_stale(void)
+/* Say what was removed, one line per group (@n events of @group). */
+static void report_removed(const char *group, int n)
 {
-	/* Return probes too: the mode without syscall events sets them. */
-	struct tracefs_dynevent **all =
-		tracefs_dynevent_get_all(TRACEFS_DYNEVENT_UPROBE | TRACEFS_DYNEVENT_URETPROBE, NULL);
-	int removed = 0;
+	if (n)
+		tw_warn("removed %d stale probes of group %s: its tracewatch is gone", n, group);
+}
+
+int tw_uprobes_remove_stale(bool (*is_stale)(int pid, void *ctx), void *ctx)
+{
+	const size_t plen = strlen(TW_UPROBE_GROUP_PREFIX);
+	struct tracefs_dynevent **all;
+	char last[64] = "";
+	int removed = 0, in_last = 0;
 	int i;
 
+	/*
+	 * Every kind tracewatch creates. libtracefs 1.6 reads them all from dynamic_events and
+	 * tells kinds by prefix only ("p"/"r" also match kprobes): the group name decides.
+	 */
+	all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_UPROBE | TRACEFS_DYNEVENT_URETPROBE |
+				       TRACEFS_DYNEVENT_EPROBE, NULL);
 	if (!all)
-		return 0;
+		return 0;	/* none (libtracefs also says so with NULL) */
 	for (i = 0; all[i]; i++) {
 		char *system = NULL, *event = NULL;
+		const char *p;
 
 		tracefs_dynevent_info(all[i], &system, &event, NULL, NULL, NULL);
-		if (system && !strncmp(system, GROUP_PREFIX, strlen(GROUP_PREFIX)) &&
-		    !tw_probe_is_tracewatch(atoi(system + strlen(GROUP_PREFIX)))) {
-			if (tracefs_dynevent_destroy(all[i], true) == 0)
+		p = system ? system + plen : NULL;
+		if (p && !strncmp(system, TW_UPROBE_GROUP_PREFIX, plen) && *p &&
+		    strspn(p, "0123456789") == strlen(p) && is_stale(atoi(p), ctx)) {
+			if (strcmp(last, system)) {
+				report_removed(last, in_last);
+				snprintf(last, sizeof(last), "%s", system);
+				in_last = 0;
+			}
+			/* Its instance is gone already, so nothing has it enabled. */
+			if (tracefs_dynevent_destroy(all[i], false) == 0) {
 				removed++;
-			else
-				tw_warn("could not remove stale uprobe %s/%s: %s", system, event,
+				in_last++;
+			} else {
+				tw_warn("could not remove stale probe %s/%s: %s", system, event,
 					strerror(errno));
+			}
 		}
 		free(system);
 		free(event);
 	}
+	report_removed(last, in_last);
 	tracefs_dynevent_list_free(all);
-	if (removed)
-		tw_warn("removed %d stale uprobes of a tracewatch that is gone", removed);
 	return removed;
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""bench.py - tracewatch benchmarks: host overhead, loss at the limit, pipeline, memory, latency.
+"""bench.py - tracewatch benchmarks: host overhead, loss at the limit, pipeline, memory, latency, run.
 
 Every figure is measured side by side in the same run and printed as a ratio to its baseline
-(medians of BENCH_ROUNDS rounds). Run as root through `make bench`.
+(medians of BENCH_ROUNDS rounds). Run as root through `make bench`; BENCH_ONLY=run runs only
+the `tracewatch run -- make -j2` section (BENCH_RUN_ROUNDS rounds, default 3).
 """
 import os
 import resource
@@ -307,6 +308,48 @@ def latency(tiny, tmp):
     print(f"| p99 | {p99:.1f} ms | 100 ms | {p99 / 100:.2f}x |")
 
 
+def run_build(tmp):
+    """`tracewatch run -- make -j2` building this project, against the untraced build and strace."""
+    rounds = int(os.environ.get("BENCH_RUN_ROUNDS", str(min(ROUNDS, 3))))
+    src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    copy = os.path.join(tmp, "build-copy")
+    shutil.copytree(src, copy, ignore=shutil.ignore_patterns("build", ".git", "*.o"))
+    make = ["make", "-C", copy, "-j2"]
+    seccomp = subprocess.run(["strace", "-f", "--seccomp-bpf", "-e", "trace=execve", "-o",
+                              "/dev/null", "true"], capture_output=True).returncode == 0
+    tree = os.path.join(tmp, "run-tree.txt")
+    modes = [("no tracing", []),
+             ("tracewatch run (tree)", [TW, "run", "--tree", tree, "--"]),
+             ("strace -f -e trace=execve", ["strace", "-f", "-e", "trace=execve", "-o",
+                                            "/dev/null"])]
+    if seccomp:
+        modes.insert(2, ("strace -f --seccomp-bpf -e trace=execve",
+                         ["strace", "-f", "--seccomp-bpf", "-e", "trace=execve", "-o",
+                          "/dev/null"]))
+    results = {m: [] for m, _ in modes}
+    for _ in range(rounds):
+        for name, head in modes:
+            subprocess.run(make + ["clean"], check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            results[name].append(timed(head + make))
+    print(f"\n## run: `make -j2` of this project, traced (median of {rounds} rounds, wall "
+          "time of the whole command, tracewatch's set-up and tree included)\n")
+    print("| mode | median s | ratio |")
+    print("|---|---|---|")
+    base = statistics.median(results["no tracing"])
+    for m, vals in results.items():
+        med = statistics.median(vals)
+        print(f"| {m} | {med:.2f} | {med / base:.3f}x |")
+    if not seccomp:
+        print("\n(this strace has no --seccomp-bpf: that row is missing)")
+    with open(tree) as f:
+        lines = f.read().splitlines()
+    print(f"\n(the tree of the last traced build: {len(lines)} lines; first ones:)\n")
+    print("```")
+    print("\n".join(lines[:12]))
+    print("```")
+
+
 def main():
     if os.geteuid() != 0:
         sys.exit("bench: run as root (tracewatch needs tracefs)")
@@ -320,6 +363,10 @@ def main():
         t0 = time.time()
         print(f"# tracewatch benchmarks ({os.cpu_count()} CPUs, {os.uname().release}, "
               f"rounds={ROUNDS})")
+        only = os.environ.get("BENCH_ONLY")
+        if only == "run":
+            run_build(tmp)
+            return
         overhead_table("Host overhead, syscall-heavy", [
             ("getppid x5M", [f"{TOOLS}/bench-getppid", "5000000"]),
             ("dd bs=1 count=2M", ["dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=2000000"]),
@@ -332,6 +379,7 @@ def main():
         record_cost(tiny, tmp)
         memory(tiny)
         latency(tiny, tmp)
+        run_build(tmp)
         print(f"\n(bench ran {time.time() - t0:.0f} s)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

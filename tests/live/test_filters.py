@@ -15,10 +15,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-from twlive import TW, check, leftovers, summary
+from twlive import TW, check, run_cases
 
 U = f"twf{os.getpid()}"
 
@@ -204,17 +203,5 @@ def test_identity(tmp):
           [(r["argv"], r["parent_exec_id"]) for r in progs])
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="twfilt-")
-    try:
-        test_folding(tmp)
-        test_filters(tmp)
-        test_identity(tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    check("nothing left on the host", not leftovers(), leftovers())
-    return summary()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases("twfilt-", test_folding, test_filters, test_identity))

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -177,19 +178,23 @@ def main():
         print("0 passed, 1 failed")
         return 1
     base = tempfile.mkdtemp(prefix="twout-").encode()
+    tj, tc = Tracewatch(fmt="json"), Tracewatch(fmt="csv")
     try:
-        tj = Tracewatch(fmt="json").start()
-        tc = Tracewatch(fmt="csv").start()
-        try:
-            d = workload(base)
-        finally:
-            raw_csv = tc.stop()
-            tj.stop()
+        tj.start()
+        tc.start()
+        d = workload(base)
+        raw_csv = tc.stop()
+        tj.stop()
         raw_json = tj.raw
         check("both runs ended cleanly", tj.rc == 0 and tc.rc == 0, f"{tj.rc} {tc.rc}")
         json_part(raw_json, d)
         csv_part(raw_csv, d)
     finally:
+        for t in (tj, tc):     # after an exception: stop what runs, cleanly (SIGINT)
+            if getattr(t, "proc", None) and t.proc.poll() is None:
+                t.proc.send_signal(signal.SIGINT)
+                t.proc.wait(timeout=60)
+                shutil.rmtree(t.tmp, ignore_errors=True)
         shutil.rmtree(base, ignore_errors=True)
     check("no tracewatch leftovers", not leftovers(), str(leftovers()))
     return summary()

@@ -18,10 +18,9 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
-from twlive import TW, check, instances, leftovers, probes, summary
+from twlive import TW, check, instances, probes, run_cases
 
 U = f"twof{os.getpid()}"
 
@@ -88,7 +87,7 @@ def test_rotation(tmp):
         bad = [r for r in rows if len(r) != len(rows[0])]
         check(f"rotation: {os.path.basename(f)}: every row whole ({len(rows)} rows)", not bad,
               bad[:2])
-        seen += [r[12] for r in rows[1:] if r[2] == "exec" and r[12].startswith("/bin/true ")]
+        seen += [r[12] for r in rows[1:] if r[2] == "exec" and r[12].startswith(f"/bin/true {U}")]
     got = {a.split(" ", 1)[1] for a in seen}
     missing = [a for a in expected if a not in got]
     check(f"rotation: all {len(expected)} execs are in the files, each once", not missing and
@@ -199,19 +198,6 @@ def test_stats_and_ready(tmp):
     s.close()
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="twof-")
-    try:
-        test_rotation(tmp)
-        test_copytruncate(tmp)
-        test_append_and_stdout(tmp)
-        test_disk_full(tmp)
-        test_stats_and_ready(tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    check("nothing left on the host", not leftovers(), leftovers())
-    return summary()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases("twof-", test_rotation, test_copytruncate, test_append_and_stdout,
+                       test_disk_full, test_stats_and_ready))

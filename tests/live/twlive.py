@@ -26,6 +26,19 @@ def summary():
     return 1 if results["failed"] else 0
 
 
+def run_cases(prefix, *cases):
+    """Run each case(tmp) in one temporary directory, then check that nothing of tracewatch is
+    left on the host; returns the summary's exit code."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        for case in cases:
+            case(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    check("nothing left on the host", not leftovers(), leftovers())
+    return summary()
+
+
 def escape(b):
     """The tool's reversible escaping rule, written again independently from the C code."""
     if isinstance(b, str):
@@ -145,6 +158,13 @@ class Tracewatch:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
+        if self.proc.poll() is None:   # no orphan left tracing (and holding our stdout)
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
         raise RuntimeError("tracewatch did not start: " + open(self.err).read())
 
     def stop(self, sig=signal.SIGINT, settle=0.4):

@@ -255,6 +255,93 @@ static void test_uprobe_strings_and_faults(void **state)
 	tep_free(tep);
 }
 
+/* Uprobes as tracewatch makes them now: strings in fixed u64-array slots (uprobe.h). */
+static const char fmt_uchdir_slot[] = "name: chdir_0\nID: 2003\nformat:\n" COMMON
+	"\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 path[];\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 path_1[];\toffset:24;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"x\"\n";
+
+static const char fmt_uexec_slot[] = "name: execve_0\nID: 2004\nformat:\n" COMMON
+	"\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 fn[];\toffset:16;\tsize:16;\tsigned:0;\n"
+	"\tfield:u64 a0[];\toffset:32;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 p0;\toffset:40;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 a1[];\toffset:48;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 p1;\toffset:56;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 p2;\toffset:64;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"x\"\n";
+
+/*
+ * A slot holds a string up to its first NUL. A slot without one holds the start of a longer
+ * string: an argv element is kept as that start with the vector marked truncated (and ends
+ * there); a path or file name is no name at all (never a wrong, shorter one).
+ */
+static void test_uprobe_fixed_slots(void **state)
+{
+	struct tep_handle *tep = make_tep(true, false);
+	struct tw_decoder *d;
+	uint8_t raw[72] = { 0 };
+	struct tw_event *ev;
+
+	assert_int_equal(tep_parse_event(tep, fmt_uchdir_slot, strlen(fmt_uchdir_slot),
+					 "tracewatch_1"), 0);
+	assert_int_equal(tep_parse_event(tep, fmt_uexec_slot, strlen(fmt_uexec_slot),
+					 "tracewatch_1"), 0);
+	d = tw_decoder_new(tep, "tracewatch_1");
+	assert_non_null(d);
+	assert_int_equal(tw_decoder_uprobe_count(d), 2);
+
+	put16(raw, 2003);
+	memcpy(raw + 16, "sub", 4);
+	assert_int_equal(tw_decoder_decode(d, 0, 1, raw, 32, &ev), 1);
+	assert_int_equal(ev->type, TW_EV_UCHDIR);
+	assert_string_equal(ev->uchdir.path, "sub");
+	tw_event_free(ev);
+	memcpy(raw + 16, "0123456789", 11);		/* through both parts of the slot */
+	assert_int_equal(tw_decoder_decode(d, 0, 2, raw, 32, &ev), 1);
+	assert_string_equal(ev->uchdir.path, "0123456789");
+	tw_event_free(ev);
+	memcpy(raw + 16, "0123456789abcdef", 16);	/* no NUL: a longer path, cut */
+	assert_int_equal(tw_decoder_decode(d, 0, 3, raw, 32, &ev), 1);
+	assert_null(ev->uchdir.path);
+	tw_event_free(ev);
+	assert_int_equal(tw_decoder_decode(d, 0, 4, raw, 24, &ev), 0);	/* too short for the slot */
+
+	memset(raw, 0, sizeof(raw));
+	put16(raw, 2004);
+	memcpy(raw + 16, "./x", 3);
+	memcpy(raw + 32, "./x", 3);
+	put64(raw + 40, 0x1000);
+	memcpy(raw + 48, "", 1);			/* an empty argument */
+	put64(raw + 56, 0x2000);
+	assert_int_equal(tw_decoder_decode(d, 1, 3, raw, 72, &ev), 1);
+	assert_int_equal(ev->type, TW_EV_UEXEC);
+	assert_string_equal(ev->uexec.filename, "./x");
+	assert_int_equal(ev->uexec.argc, 2);
+	assert_int_equal(ev->uexec.argv_len, 5);
+	assert_memory_equal(ev->uexec.argv, "./x\0\0", 5);
+	assert_false(ev->uexec.argv_truncated);
+	assert_false(ev->uexec.argv_fault);
+	tw_event_free(ev);
+
+	memcpy(raw + 48, "abcdefgh", 8);		/* argv[1] longer than its slot */
+	assert_int_equal(tw_decoder_decode(d, 1, 4, raw, 72, &ev), 1);
+	assert_int_equal(ev->uexec.argc, 2);
+	assert_memory_equal(ev->uexec.argv, "./x\0abcdefgh\0", 13);
+	assert_true(ev->uexec.argv_truncated);
+	assert_false(ev->uexec.argv_fault);
+	tw_event_free(ev);
+
+	memcpy(raw + 16, "0123456789abcdef", 16);	/* file name longer than its slot */
+	assert_int_equal(tw_decoder_decode(d, 1, 5, raw, 72, &ev), 1);
+	assert_null(ev->uexec.filename);
+	assert_true(ev->uexec.filename_fault);
+	tw_event_free(ev);
+	tw_decoder_free(d);
+	tep_free(tep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_missing_required_event),
 		cmocka_unit_test(test_chdir_string_format),
 		cmocka_unit_test(test_uprobe_strings_and_faults),
+		cmocka_unit_test(test_uprobe_fixed_slots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
