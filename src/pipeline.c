@@ -1246,6 +1246,7 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 		}
 		if (!strcmp(line, "taskstats")) {
 			p->tree_task_ends = !strcmp(eq, "1");
+			p->replay_taskstats = p->tree_task_ends;
 			continue;
 		}
 		if (!strcmp(line, "probe_group") || !strcmp(line, "probe_kind")) {
@@ -1257,13 +1258,8 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 				ret = -ENOMEM;
 			continue;
 		}
-		if (!strcmp(line, "fanotify") || !strcmp(line, "taskstats")) {
-			bool on = !strcmp(eq, "1");
-
-			if (line[0] == 'f')
-				p->replay_fanotify = on;
-			else
-				p->replay_taskstats = on;
+		if (!strcmp(line, "fanotify")) {
+			p->replay_fanotify = !strcmp(eq, "1");
 			continue;
 		}
 		if (strcmp(line, "nr_cpus") && strcmp(line, "long_size") &&
