@@ -43,6 +43,7 @@ struct tw_probe {
 	char *argv;		/* /proc/<pid>/cmdline: NUL-separated, argv_len bytes */
 	size_t argv_len;
 	long uid;		/* real uid from /proc/<pid>/status, -1 unknown */
+	long euid;		/* effective uid from the same line, -1 unknown */
 	int ppid;		/* PPid from /proc/<pid>/status, 0 unknown */
 	char *cgroup;		/* v2 path from /proc/<pid>/cgroup ("0::" line) */
 	uint64_t cgroup_id;	/* inode of that cgroup directory, 0 unknown */

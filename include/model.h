@@ -36,6 +36,21 @@ struct tw_model_opts {
 	 * end (exit status) until the stream is TW_MODEL_TASK_END_WAIT_NS past the exit.
 	 */
 	bool task_ends;
+	/*
+	 * The stream carries fanotify items (TW_EV_FAN_EXEC): each exec record waits until
+	 * the items of its exec have been applied, i.e. until a sync item (tid 0) proves that
+	 * every open before the exec was delivered, and is checked against them (see
+	 * tw_model_apply()).
+	 */
+	bool fanotify;
+	bool taskstats;			/* the stream carries task ends (TW_EV_TASK_END) */
+	/*
+	 * Report a path or cwd made from the tracked cwd even when nothing from the kernel
+	 * showed it right (path_check "unverified"): for the tests of the tiers themselves.
+	 * Off, such a path is reported only when /proc's exe names the same file, and such a
+	 * cwd only when /proc agreed at the exec or a path made from it checked out.
+	 */
+	bool report_unchecked;
 	tw_realpath_fn realpath_fn;	/* canonicalise a directory (for ".." in exec filenames) */
 	void *realpath_ctx;
 	/* Receives each finished record, in timestamp order, and owns it. Non-zero stops. */
@@ -67,8 +82,21 @@ void tw_model_free(struct tw_model *m);
 int tw_model_seed(struct tw_model *m, const struct tw_proc_task *t);
 
 /*
- * Apply one event; events must come in timestamp order (tw_reorder's output). The model may
- * move the probe strings and exec filename out of @ev (leaving NULL); the caller still frees
+ * Apply one event; events must come in timestamp order (tw_reorder's output).
+ *
+ * fanotify items (TW_EV_FAN_EXEC, stamped with their read time): an item with tid 0 is a
+ * sync: the fanotify queue was read empty at a time before the previous sync's timestamp,
+ * so once a sync is applied every file opened for an exec before the previous sync's time
+ * has been applied too. Items of one exec caller (tid = sched_process_exec's old_pid) are
+ * matched to its exec records in order: program, interpreters, the final ELF (what
+ * /proc/PID/exe names: identified by the /proc read of the exec or the task end's exe
+ * identity), then its ELF loader; items of failed attempts may come first. A lost item
+ * (queue overflow) makes every exec whose caller could have opened a file before it unknown.
+ * A path made from the cwd and the filename is reported only when it names the file the
+ * item says was opened; otherwise the kernel's path of that file is reported
+ * (path_source "fanotify") and path_check says "mismatch".
+ *
+ * The model may move the probe strings and exec filename out of @ev (leaving NULL); the caller still frees
  * @ev. Records that are ready are passed to opts->emit. Returns 0, -ENOMEM, or the first
  * non-zero value returned by emit.
  */

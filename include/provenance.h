@@ -15,6 +15,7 @@ enum tw_prov {
 	TW_PROV_PROC_CWD,	/* relative path joined with /proc/PID/cwd read at the exec */
 	TW_PROV_PROC_EXE,	/* fexecve / execveat(dirfd) forms: from /proc/PID/exe */
 	TW_PROV_UNRESOLVED,	/* not established: the path is empty, never guessed */
+	TW_PROV_FANOTIFY,	/* the kernel's path of the file it executed (fanotify) */
 	/* cwd_source (and argv_source for the string tiers) */
 	TW_PROV_SNAPSHOT,	/* the /proc snapshot at start, inherited since */
 	TW_PROV_SYSCALL,	/* the string a 6.19+ syscall event carries */
@@ -22,6 +23,8 @@ enum tw_prov {
 	TW_PROV_UPROBE,		/* a uprobe on libc */
 	TW_PROV_PROC,		/* /proc/PID/cwd (or cmdline) read when the event arrived */
 	TW_PROV_PROC_EXEC,	/* /proc/PID/cwd read at the exec */
+	TW_PROV_DELETED,	/* cwd: the directory was deleted; no path names it */
+	TW_PROV_OTHER_NS,	/* cwd: in a mount namespace of its own; no host path */
 	/* argv_source */
 	TW_PROV_EPROBE_TRUNCATED, /* eprobe, more elements than captured */
 	TW_PROV_UPROBE_TRUNCATED, /* uprobe, more elements than captured */

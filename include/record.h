@@ -62,6 +62,13 @@ struct tw_record {
 	bool core_dumped;	/* with exit_signal: a core was dumped */
 	uint64_t start_ns;	/* exit: CLOCK_MONOTONIC start (fork) of the process, 0 unknown */
 	const char *start_source; /* static: "fork" (the trace), "taskstats"; NULL unknown */
+	/* Appended keys (after cpu in the output): */
+	char *interpreter;	/* exec: the "#!" interpreter the kernel opened; NULL none/unknown */
+	const char *exe_source;	/* static: fanotify, deleted, memfd, other-ns, proc, or why unknown */
+	const char *path_check;	/* static: verified, mismatch, kernel, unverified, ambiguous */
+	long euid;		/* -1 unknown */
+	long loginuid;		/* -1 unknown (or unset: 4294967295 is reported as is) */
+	const char *uid_source;	/* static: how uid/euid were learned */
 	struct tw_record *next;	/* queue link, owned by the holder */
 };
 

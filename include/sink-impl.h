@@ -81,6 +81,13 @@ enum tw_column {
 	TW_COL_START_NS,
 	TW_COL_DURATION_NS,
 	TW_COL_START_SOURCE,
+	/* Appended after the original contract's keys: */
+	TW_COL_INTERPRETER,
+	TW_COL_EXE_SOURCE,
+	TW_COL_PATH_CHECK,
+	TW_COL_EUID,
+	TW_COL_LOGINUID,
+	TW_COL_UID_SOURCE,
 	TW_COL_NR,
 };
 

@@ -29,6 +29,12 @@ struct tw_source_opts {
 	 * cost only the tracepoint's pid check.
 	 */
 	int filter_pid;
+	/*
+	 * Leave the syscall events off too when they would bring no path strings here (no
+	 * event probes could be set up, no string in the chdir event's format) and the libc
+	 * uprobes can stand in: for a caller that checks paths another way (fanotify).
+	 */
+	bool syscalls_only_for_strings;
 };
 
 /* What the reader hands over while draining. */
@@ -109,6 +115,16 @@ void tw_source_stop(struct tw_source *s);
 
 /* Sum of the per-CPU "overrun" counters of the instance (events overwritten unread). */
 uint64_t tw_source_overrun(struct tw_source *s);
+
+/*
+ * Whether the chdir syscall event's format carries the user's path string itself (6.19+):
+ * decided from the format under the tracefs directory @tdir, never from the version number;
+ * false when it cannot be read.
+ */
+bool tw_source_chdir_string(const char *tdir);
+
+/* Whether the source runs without syscall events (asked, or decided by the option above). */
+bool tw_source_no_syscalls(const struct tw_source *s);
 
 /* Close the readers and remove the instance. Returns 0 or -errno if removal failed. NULL ok. */
 int tw_source_close(struct tw_source *s);

@@ -102,6 +102,12 @@ struct tw_uprobe_def {
 	int str_arg;
 	int argv_arg;			/* argument holding argv; -1: none */
 	const char *eprobe_target;	/* syscalls event an eprobe of the same fields uses */
+	/*
+	 * x86-64: a plain probe on the instruction after the function's "syscall" instead of
+	 * the return probe, with field "sysret" = %ax: the kernel's -errno, which libc hides in
+	 * thread-local storage (a probe can't read it) and replaces by -1.
+	 */
+	bool after_syscall;
 };
 
 /* The probe @f (NULL when out of range): one table for creation, decoding and clean-up. */

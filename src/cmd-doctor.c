@@ -43,6 +43,10 @@ struct doctor {
 	bool root;
 	unsigned long long cap_eff;
 	bool caps_known;
+	/* What decides paths (the live default's choice, source.h syscalls_only_for_strings): */
+	bool syscall_strings;	/* the syscall events bring strings (format or eprobes) */
+	bool libc_uprobes;	/* libc uprobes can stand in for the syscall events */
+	bool fanotify;
 };
 
 static void line(const char *label, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -353,6 +357,8 @@ static void check_probes(struct doctor *d, const char *tdir)
 	     !eprobes && uprobes && libc_ok ? "libc uprobes (chdir path, exec argv), " : "");
 	if (!eprobes && !(uprobes && libc_ok))
 		note(d, DEGRADED, "no eprobes or libc uprobes: cwd and argv from /proc reads only");
+	d->syscall_strings = eprobes || chdir_has_string(tdir);
+	d->libc_uprobes = uprobes && libc_ok;
 	free(libc);
 }
 
@@ -375,8 +381,25 @@ static void check_fanotify(struct doctor *d)
 	if (fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN_EXEC, AT_FDCWD, "/"))
 		line("fanotify", "no FAN_OPEN_EXEC on / (%s; Linux 5.0+ has it)", strerror(errno));
 	else
+		d->fanotify = true;
+	if (d->fanotify)
 		line("fanotify", "yes (FAN_OPEN_EXEC on /; opened and closed again)");
 	close(fd);
+}
+
+/* Which mechanism decides paths in the default mode. */
+static void say_paths(const struct doctor *d)
+{
+	if (!d->fanotify)
+		line("paths decided by", "the tiers above alone: without fanotify, paths are not "
+					 "checked against the executed file");
+	else if (!d->syscall_strings && d->libc_uprobes)
+		line("paths decided by", "fanotify (the executed file checks every path); no "
+					 "syscall events (they bring no strings here): libc "
+					 "uprobes stand in");
+	else
+		line("paths decided by", "fanotify (the executed file checks every path), with "
+					 "the syscall events");
 }
 
 static int usage(FILE *f)
@@ -461,6 +484,7 @@ int cmd_doctor(int argc, char **argv)
 			check_probes(&d, tdir);
 	}
 	check_fanotify(&d);
+	say_paths(&d);
 	cg = tw_cgroup_v2_root("/proc/self/mountinfo");
 	line("cgroup v2", "%s", cg ? cg : "not mounted: cgroup and container fields stay empty");
 	free(cg);

@@ -48,6 +48,7 @@ struct uprobe_layout {
 	struct field str;		/* chdir path / exec filename */
 	struct field fd;		/* execveat dirfd / fexecve fd / fchdir fd */
 	struct field ret;		/* return probes */
+	struct field sysret;		/* after a "syscall" instruction: the kernel's -errno */
 	struct field flags;		/* unshare flags / setns nstype */
 	int nargs;
 	struct field a[TW_UPROBE_MAX_ARGS];
@@ -197,6 +198,7 @@ static int find_uprobes(struct tw_decoder *d, const char *group)
 			lay->func = f;
 			lay->eprobe = !tep_find_field(ev, "__probe_ip");
 			get_string_field(ev, tw_uprobe_field_name(def->str), &lay->str);
+			get_field(ev, "sysret", false, &lay->sysret);
 			get_field(ev, tw_uprobe_field_name(def->num), false,
 				  def->num == TW_UPROBE_F_RET ? &lay->ret :
 				  def->num == TW_UPROBE_F_FLAGS ? &lay->flags : &lay->fd);
@@ -218,12 +220,13 @@ static int find_uprobes(struct tw_decoder *d, const char *group)
 				get_field(ev, pn, false, &lay->p[k]);
 			}
 			{
-				const struct field *fs[2 * TW_UPROBE_MAX_ARGS + 5];
+				const struct field *fs[2 * TW_UPROBE_MAX_ARGS + 6];
 				int nf = 0;
 
 				fs[nf++] = &lay->str;
 				fs[nf++] = &lay->fd;
 				fs[nf++] = &lay->ret;
+				fs[nf++] = &lay->sysret;
 				fs[nf++] = &lay->flags;
 				for (k = 0; k < lay->nargs; k++) {
 					fs[nf++] = &lay->a[k];
@@ -550,8 +553,17 @@ static int decode_uprobe(const struct tw_decoder *d, const struct uprobe_layout 
 		ev->chdir.ret = (long)read_num(d, &lay->ret, data);
 		return 0;
 	case TW_EV_EXEC_FAIL:
-		/* libc returns -1 and keeps the errno in user space: the reason is unknown here. */
+		/*
+		 * libc returns -1 and keeps the errno in user space: the reason is unknown, unless
+		 * the probe sat right after the syscall and read the kernel's -errno.
+		 */
 		ev->exec_fail.ret = 0;
+		if (lay->sysret.present) {
+			long r = (long)read_num(d, &lay->sysret, data);
+
+			if (r < 0 && r >= -4095)
+				ev->exec_fail.ret = r;
+		}
 		return 0;
 	case TW_EV_NS_ENTER:
 		ev->ns.setns = lay->func == TW_UPROBE_SETNS;

@@ -13,6 +13,7 @@ struct tw_event *tw_event_new(enum tw_event_type type)
 		return NULL;
 	ev->type = type;
 	ev->probe.uid = -1;
+	ev->probe.euid = -1;
 	return ev;
 }
 

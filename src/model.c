@@ -6,6 +6,7 @@
 #include <uthash.h>
 
 #include "container.h"
+#include "fanwatch.h"
 #include "model.h"
 #include "util.h"
 
@@ -17,6 +18,17 @@
 
 /* The cgroup v2 hierarchy's id in cgroup_attach_task's dst_root (cgrp_dfl_root). */
 #define CGROUP_V2_HIERARCHY 0
+/* fanotify items kept per exec caller: more unmatched ones mean the oldest are dropped. */
+#define FAN_ITEMS_MAX 32
+/*
+ * An item no exec record claimed this long after every open before it was delivered belongs
+ * to no exec that will still come (its caller exited, or it was a loader left over): dropped.
+ */
+#define FAN_STALE_NS (1000ull * 1000 * 1000)
+/* ELF loaders remembered (files seen opened right after a final ELF, before its exec). */
+#define FAN_LOADERS_MAX 8
+/* The kernel's suffix of a link to an unlinked file. */
+#define DELETED_SUFFIX " (deleted)"
 
 /*
  * One cwd value as it was learned, shared (refcounted) by every fs-group that holds it:
@@ -76,6 +88,11 @@ struct task {
 	 * Known from /proc at start and at exec, inherited at fork.
 	 */
 	bool foreign_root;
+	/*
+	 * In a mount namespace of its own (unshare/setns/clone with CLONE_NEWNS): even /proc's
+	 * cwd and exe texts are in that namespace's view, not host paths.
+	 */
+	bool other_ns;
 	struct fsgroup *fs;
 	struct cgroup_ref *cg;	/* NULL unknown */
 	char *s_chdir;		/* path of a chdir syscall in progress, from its event (6.19+) */
@@ -87,6 +104,28 @@ struct task {
 	uint64_t ns_flags;
 	uint64_t proc_start;	/* fork of its process (trace time), 0 unknown */
 	struct task_end *end;	/* its task end, read before its exit event was applied */
+	uint64_t fan_since;	/* its opens after this time are for its next exec attempt */
+	UT_hash_handle hh;
+};
+
+/* One file the kernel opened for an exec (fanotify), not yet matched to an exec record. */
+struct fan_item {
+	uint64_t ts;		/* read time */
+	bool has_stat;
+	uint64_t dev, ino;
+	uint32_t mode, uid;
+	int kind;		/* enum tw_fan_kind */
+	unsigned int flags;
+	char *path;
+	struct fan_item *next;
+};
+
+/* The unmatched items of one exec caller (tid), in the order of the opens. */
+struct fan_queue {
+	int tid;
+	struct fan_item *head, *tail;
+	int n;
+	uint64_t dropped;	/* read time of the newest item dropped for room; 0 none */
 	UT_hash_handle hh;
 };
 
@@ -114,6 +153,17 @@ struct pending {
 	int model_ppid;
 	struct cgroup_ref *cg;
 	struct uexec *uexec;		/* argv captured by the uprobe, or NULL */
+	bool foreign_root;		/* the task's paths are in another root's view */
+	bool other_ns;			/* ... in another mount namespace's view, /proc's too */
+	/* fanotify matching (exec with opts.fanotify): */
+	bool need_fan;
+	int fan_tid;			/* the exec caller (old_pid) */
+	uint64_t fan_since;		/* its opens for this exec came after this time */
+	/* the task's end (taskstats), for the final ELF's identity when /proc missed it: */
+	bool exited;			/* the process's exit was applied */
+	bool end_seen;			/* its task end arrived (or was lost) */
+	bool end_has_exe;
+	uint64_t end_dev, end_ino;
 	struct pending *next;
 };
 
@@ -125,6 +175,15 @@ struct tw_model {
 	size_t nr_tentative, cap_tentative;
 	uint64_t loss_epoch;
 	uint64_t last_ts;
+	/* fanotify: */
+	struct fan_queue *fanq;		/* uthash by tid */
+	uint64_t fan_prev_sync;		/* time of the last sync item */
+	uint64_t fan_covered;		/* every open before this time has been applied */
+	uint64_t fan_lost;		/* read time of the last overflow; 0 none */
+	struct {
+		uint64_t dev, ino;
+	} loaders[FAN_LOADERS_MAX];
+	int nr_loaders;
 	struct tw_model_stats st;
 };
 
@@ -205,6 +264,16 @@ static int track_tentative(struct tw_model *m, struct cwd_value *v)
 	return 0;
 }
 
+/* A /proc link's text (exe, cwd): @len without the kernel's " (deleted)". */
+static size_t exe_link_len(const char *exe)
+{
+	size_t n = strlen(exe), k = strlen(DELETED_SUFFIX);
+
+	if (n > k && !strcmp(exe + n - k, DELETED_SUFFIX))
+		return n - k;
+	return n;
+}
+
 /* A value read from /proc during [t_start, t_read] by task @tid. Takes @path, even on failure. */
 static struct cwd_value *cwd_new(struct tw_model *m, char *path, uint64_t t_start,
 				 uint64_t t_read, int tid, enum tw_prov source)
@@ -214,6 +283,11 @@ static struct cwd_value *cwd_new(struct tw_model *m, char *path, uint64_t t_star
 	if (!v) {
 		free(path);
 		return NULL;
+	}
+	if (path && exe_link_len(path) != strlen(path)) {
+		/* " (deleted)": a deleted directory (or one named so): no path to report. */
+		free(path);
+		path = NULL;
 	}
 	v->refs = 1;
 	v->path = path;
@@ -430,6 +504,449 @@ static int fill_cgroup(struct tw_record *rec, const struct cgroup_ref *cg)
 	return 0;
 }
 
+/* ---- fanotify: the files the kernel opened for each exec ---- */
+
+static void fan_item_free(struct fan_item *it)
+{
+	if (it) {
+		free(it->path);
+		free(it);
+	}
+}
+
+static struct fan_queue *fanq_find(struct tw_model *m, int tid)
+{
+	struct fan_queue *q;
+
+	HASH_FIND_INT(m->fanq, &tid, q);
+	return q;
+}
+
+/* Drop the first @n items of @q (matched or stale). An emptied queue is freed. */
+static void fanq_drop(struct tw_model *m, struct fan_queue *q, int n)
+{
+	while (n-- > 0 && q->head) {
+		struct fan_item *it = q->head;
+
+		q->head = it->next;
+		q->n--;
+		fan_item_free(it);
+	}
+	if (!q->head) {
+		q->tail = NULL;
+		if (!q->dropped) {
+			HASH_DEL(m->fanq, q);
+			free(q);
+		}
+	}
+}
+
+static void fanq_free_all(struct tw_model *m)
+{
+	struct fan_queue *q, *tmp;
+
+	HASH_ITER(hh, m->fanq, q, tmp) {
+		q->dropped = 0;
+		fanq_drop(m, q, q->n);
+	}
+}
+
+/* Whether a held exec record may still claim items of @tid. */
+static bool fan_claimable(const struct tw_model *m, int tid)
+{
+	const struct pending *p;
+
+	for (p = m->head; p; p = p->next)
+		if (p->is_exec && p->need_fan && p->fan_tid == tid)
+			return true;
+	return false;
+}
+
+/* Drop the stale items (FAN_STALE_NS) of callers no held record waits for. */
+static void fanq_collect(struct tw_model *m)
+{
+	struct fan_queue *q, *tmp;
+
+	if (m->fan_covered < FAN_STALE_NS)
+		return;
+	HASH_ITER(hh, m->fanq, q, tmp) {
+		struct fan_item *it;
+		int n = 0;
+
+		for (it = q->head; it && it->ts < m->fan_covered - FAN_STALE_NS; it = it->next)
+			n++;
+		if (q->dropped && q->dropped < m->fan_covered - FAN_STALE_NS && n == q->n)
+			q->dropped = 0;
+		if ((n || !q->head) && !fan_claimable(m, q->tid))
+			fanq_drop(m, q, n);
+	}
+}
+
+static int apply_fan(struct tw_model *m, struct tw_event *ev)
+{
+	struct fan_queue *q;
+	struct fan_item *it;
+
+	if (ev->fan.lost) {
+		m->fan_lost = ev->ts;
+		return 0;
+	}
+	if (ev->tid == 0) {
+		/* A sync: the queue was read empty after the previous sync's time. */
+		m->fan_covered = m->fan_prev_sync;
+		m->fan_prev_sync = ev->ts;
+		fanq_collect(m);
+		return 0;
+	}
+	q = fanq_find(m, ev->tid);
+	if (!q) {
+		q = tw_calloc(1, sizeof(*q));
+		if (!q)
+			return -ENOMEM;
+		q->tid = ev->tid;
+		HASH_ADD_INT(m->fanq, tid, q);
+	}
+	it = tw_calloc(1, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->ts = ev->ts;
+	it->has_stat = ev->fan.has_stat;
+	it->dev = ev->fan.dev;
+	it->ino = ev->fan.ino;
+	it->mode = ev->fan.mode;
+	it->uid = ev->fan.uid;
+	it->kind = ev->fan.kind;
+	it->flags = ev->fan.flags;
+	it->path = steal(&ev->fan.path);
+	if (it->kind != TW_FAN_NOPATH && !it->path)
+		it->kind = TW_FAN_NOPATH;
+	if (q->n == FAN_ITEMS_MAX) {
+		q->dropped = q->head->ts;
+		fanq_drop(m, q, 1);
+	}
+	if (q->tail)
+		q->tail->next = it;
+	else
+		q->head = it;
+	q->tail = it;
+	q->n++;
+	return 0;
+}
+
+static bool same_file(const struct fan_item *it, uint64_t dev, uint64_t ino)
+{
+	return it->has_stat && it->dev == dev && it->ino == ino;
+}
+
+static bool known_loader(const struct tw_model *m, const struct fan_item *it)
+{
+	int i;
+
+	for (i = 0; i < m->nr_loaders; i++)
+		if (same_file(it, m->loaders[i].dev, m->loaders[i].ino))
+			return true;
+	return false;
+}
+
+static void learn_loader(struct tw_model *m, const struct fan_item *it)
+{
+	if (!it->has_stat || known_loader(m, it))
+		return;
+	if (m->nr_loaders == FAN_LOADERS_MAX)
+		memmove(m->loaders, m->loaders + 1, sizeof(m->loaders[0]) * (FAN_LOADERS_MAX - 1));
+	else
+		m->nr_loaders++;
+	m->loaders[m->nr_loaders - 1].dev = it->dev;
+	m->loaders[m->nr_loaders - 1].ino = it->ino;
+}
+
+/* A host path (ours) to report for the item, or NULL. */
+static const char *item_host_path(const struct fan_item *it)
+{
+	if (it->kind != TW_FAN_PATH || (it->flags & (TW_FAN_OTHER_NS | TW_FAN_DELETED)))
+		return NULL;
+	return it->path;
+}
+
+/*
+ * Whether the path @path (from the cwd model, or absolute as passed) names the file of @it:
+ * the same text, or (in our view only) the same text once symlinks are resolved. @real
+ * caches the resolution: NULL not asked yet.
+ */
+static bool names_item(struct tw_model *m, const char *path, const struct fan_item *it,
+		       bool foreign, char **real, bool *asked)
+{
+	if (it->kind != TW_FAN_PATH || (it->flags & TW_FAN_OTHER_NS))
+		return false;
+	if (!strcmp(path, it->path))
+		return true;
+	if (foreign || (it->flags & (TW_FAN_OTHER_NS | TW_FAN_DELETED)))
+		return false;
+	if (!*asked) {
+		*asked = true;
+		*real = m->opts.realpath_fn(path, m->opts.realpath_ctx);
+	}
+	return *real && !strcmp(*real, it->path);
+}
+
+
+/* Whether a filename names the file only through an fd ("/dev/fd/3", "/proc/self/fd/3"). */
+static bool filename_is_fd_link(const char *fn)
+{
+	const char *s;
+
+	if (!strncmp(fn, "/dev/fd/", 8))
+		return true;
+	if (strncmp(fn, "/proc/", 6))
+		return false;
+	s = strchr(fn + 6, '/');
+	return s && !strncmp(s, "/fd/", 4);
+}
+
+static int set_exe_from_item(struct tw_record *rec, const struct fan_item *it)
+{
+	free(rec->exe);
+	rec->exe = NULL;
+	if (it->kind == TW_FAN_NOPATH) {
+		rec->exe_source = "fanotify-nopath";
+		return 0;
+	}
+	if (it->kind == TW_FAN_MEMFD) {
+		struct tw_buf b = { 0 };
+
+		if (tw_buf_puts(&b, "memfd:") || tw_buf_puts(&b, it->path)) {
+			tw_buf_release(&b);
+			return -ENOMEM;
+		}
+		rec->exe = b.data;
+		rec->exe_source = "memfd";
+		return 0;
+	}
+	rec->exe = tw_strdup(it->path);
+	if (!rec->exe)
+		return -ENOMEM;
+	rec->exe_source = (it->flags & TW_FAN_OTHER_NS) ? "other-ns" :
+			  (it->flags & TW_FAN_DELETED) ? "deleted" : "fanotify";
+	return 0;
+}
+
+/* The exe from the /proc read when no item names it: a memfd, or an unmarked filesystem. */
+static int set_exe_from_proc(struct pending *p, struct tw_record *rec, const char *why)
+{
+	const char *exe = p->probe_proc_ok ? p->probe.exe : NULL;
+
+	free(rec->exe);
+	rec->exe = NULL;
+	rec->exe_source = exe ? NULL : why;
+	if (!exe)
+		return 0;
+	if (!strncmp(exe, "/memfd:", 7) && exe_link_len(exe) != strlen(exe)) {
+		rec->exe = tw_strndup(exe + 1, exe_link_len(exe) - 1);
+		rec->exe_source = "memfd";
+	} else if (exe_link_len(exe) != strlen(exe)) {
+		/* Unlinked, or a file really named "... (deleted)": the text can't tell. */
+		rec->exe_source = "deleted-or-named-so";
+		return 0;
+	} else {
+		rec->exe = tw_strdup(exe);
+		rec->exe_source = p->other_ns ? "other-ns" : "proc";
+	}
+	return rec->exe ? 0 : -ENOMEM;
+}
+
+/*
+ * Without an item to check against: whether @path names the file /proc/PID/exe named at the
+ * exec (the same text, or once symlinks are resolved; in our view only). A script's exe is
+ * its interpreter: its path is not verified this way.
+ */
+static bool proc_exe_names(struct tw_model *m, const struct pending *p, const char *path)
+{
+	const char *exe = p->probe_proc_ok ? p->probe.exe : NULL;
+	char *real;
+	bool ok;
+
+	if (!exe || exe_link_len(exe) != strlen(exe) || p->other_ns)
+		return false;
+	if (!strcmp(path, exe))
+		return true;
+	if (p->foreign_root)
+		return false;
+	real = m->opts.realpath_fn(path, m->opts.realpath_ctx);
+	ok = real && !strcmp(real, exe);
+	free(real);
+	return ok;
+}
+
+/*
+ * Check the exec record against the files the kernel opened for it (see model.h): fills exe,
+ * interpreter and path_check, and replaces a path that names another file. @cwd_based: the
+ * path was made from the cwd model. Returns 0 or -ENOMEM.
+ */
+static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
+{
+	bool alt_asked = false;
+	char *alt = NULL, *alt_real = NULL;
+	struct tw_record *rec = p->rec;
+	struct fan_queue *q = fanq_find(m, p->fan_tid);
+	struct fan_item *items[FAN_ITEMS_MAX];
+	const char *path = rec->path;
+	bool asked = false, fd_link;
+	char *real = NULL;
+	int n = 0, first = 0, j = -1, k = -1, i, ret = 0;
+	struct fan_item *it;
+
+	if ((m->fan_lost && m->fan_lost > p->fan_since) || (q && q->dropped > p->fan_since)) {
+		/* Some of its items may have been dropped: nothing can be matched. */
+		rec->path_check = "unverified";
+		return set_exe_from_proc(p, rec, "fanotify-lost");
+	}
+	for (it = q ? q->head : NULL; it; it = it->next)
+		items[n++] = it;
+	/* The final ELF: the file /proc/PID/exe named, or the task end's exe. */
+	if (p->probe_proc_ok && p->probe.exe) {
+		/* The link's text as is, or without " (deleted)" for an unlinked file. */
+		size_t full = strlen(p->probe.exe), len = exe_link_len(p->probe.exe);
+
+		for (i = 0; i < n && j < 0; i++) {
+			size_t want = (items[i]->flags & TW_FAN_DELETED) ? len : full;
+
+			if (items[i]->kind == TW_FAN_PATH && strlen(items[i]->path) == want &&
+			    !memcmp(items[i]->path, p->probe.exe, want))
+				j = i;
+		}
+	}
+	if (j < 0 && p->end_has_exe)
+		for (i = 0; i < n && j < 0; i++)
+			if (same_file(items[i], p->end_dev, p->end_ino))
+				j = i;
+	/* Loaders left over from the caller's previous exec are not a program of this one. */
+	while (first < n && first != j && known_loader(m, items[first]))
+		first++;
+	fd_link = filename_is_fd_link(rec->filename);
+	if (path && fd_link) {
+		/* "/proc/self/fd/3" names a file through an fd: never passed off as a path. */
+		free(rec->path);
+		rec->path = NULL;
+		rec->path_source = TW_PROV_UNRESOLVED;
+		path = NULL;
+	}
+	if (path) {
+		/* The program: the item the path names, the last one before the final ELF. */
+		for (i = j >= 0 ? j : n - 1; i >= first && k < 0; i--)
+			if (names_item(m, path, items[i], p->foreign_root, &real, &asked))
+				k = i;
+	}
+	free(real);
+	if (path && k < 0 && cwd_based) {
+		/* The cwd model led elsewhere: that value is stale for every holder (a rename). */
+		if (p->model_cwd && rec->path_source == TW_PROV_CWD)
+			p->model_cwd->invalid = true;
+		/* The cwd /proc gave at the exec, when it was another one. */
+		if (p->probe_cwd_ok && p->probe.cwd && rec->cwd && strcmp(p->probe.cwd, rec->cwd)) {
+			alt = tw_path_join(p->probe.cwd, rec->filename, m->opts.realpath_fn,
+					   m->opts.realpath_ctx);
+			if (!alt && errno == ENOMEM)
+				return -ENOMEM;
+		}
+		for (i = j >= 0 ? j : n - 1; alt && i >= first && k < 0; i--)
+			if (names_item(m, alt, items[i], p->foreign_root, &alt_real, &alt_asked))
+				k = i;
+		free(alt_real);
+		if (k >= 0) {
+			char *cwd = tw_strdup(p->probe.cwd);
+
+			if (!cwd) {
+				free(alt);
+				return -ENOMEM;
+			}
+			free(rec->path);
+			rec->path = alt;
+			free(rec->cwd);
+			rec->cwd = cwd;
+			rec->path_source = TW_PROV_PROC_CWD;
+			rec->cwd_source = TW_PROV_PROC_EXEC;
+			alt = NULL;
+		}
+		free(alt);
+	}
+
+	if (j >= 0)
+		ret = set_exe_from_item(rec, items[j]);
+	else
+		ret = set_exe_from_proc(p, rec, n ? "unknown" : "no-item");
+	if (ret)
+		return ret;
+
+	if (k >= 0) {
+		rec->path_check = "verified";
+		if (j > k && items[k + 1]->kind == TW_FAN_PATH) {
+			rec->interpreter = tw_strdup(items[k + 1]->path);
+			if (!rec->interpreter)
+				return -ENOMEM;
+		}
+	} else if (j >= 0 && j == first) {
+		/* The program is the final ELF itself: the kernel's own path of it. */
+		const char *kp = item_host_path(items[j]);
+
+		rec->path_check = path ? "mismatch" : "kernel";
+		free(rec->path);
+		rec->path = kp ? tw_strdup(kp) : NULL;
+		if (kp && !rec->path)
+			return -ENOMEM;
+		rec->path_source = rec->path ? TW_PROV_FANOTIFY : TW_PROV_UNRESOLVED;
+		if (!kp)
+			rec->path_check = (items[j]->flags & TW_FAN_OTHER_NS) ? "other-ns" :
+					  (items[j]->flags & TW_FAN_DELETED) ? "deleted" : "kernel";
+		if (path && cwd_based) {
+			/* The cwd model led to another file: its cwd is not the process's. */
+			free(rec->cwd);
+			rec->cwd = NULL;
+			rec->cwd_source = TW_PROV_NONE;
+		}
+	} else if (path && n) {
+		/* Files were opened for it and the path names none of them: it is wrong. */
+		rec->path_check = "mismatch";
+		free(rec->path);
+		rec->path = NULL;
+		rec->path_source = TW_PROV_UNRESOLVED;
+		if (cwd_based) {
+			free(rec->cwd);
+			rec->cwd = NULL;
+			rec->cwd_source = TW_PROV_NONE;
+		}
+	} else {
+		rec->path_check = n ? "ambiguous" : "unverified";
+	}
+
+	/* Consume what belongs to this exec (and the failed attempts before it). */
+	i = j > k ? j : k;
+	if (i < 0)
+		return 0;
+	if (j >= 0 && j + 1 < n && items[j + 1]->ts <= p->ts) {
+		/* Opened before the exec's event, after its final ELF: that ELF's loader. */
+		learn_loader(m, items[j + 1]);
+		i = j + 1;
+	}
+	fanq_drop(m, q, i + 1);
+	return 0;
+}
+
+/*
+ * Whether a held exec record can be finished: every file opened for it has been applied
+ * (a sync covers its time), and when /proc did not name its final ELF and the process is
+ * gone, its task end (with the exe's identity) has arrived.
+ */
+static bool exec_ready(const struct tw_model *m, const struct pending *p)
+{
+	if (!p->is_exec || !p->need_fan)
+		return true;
+	if (p->ts >= m->fan_covered)
+		return false;
+	if (m->opts.taskstats && p->exited && !p->end_seen && !(p->probe_proc_ok && p->probe.exe))
+		return false;
+	return true;
+}
+
 /* Finish an exec record from what turned out valid. Returns 0 or -ENOMEM. */
 static int finish_exec(struct tw_model *m, struct pending *p)
 {
@@ -437,10 +954,15 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 	const char *cwd = NULL;
 	enum tw_prov cwd_source = TW_PROV_NONE;
 	const char *fn = rec->filename;
+	bool cwd_shown = false;		/* the cwd is shown to be the process's at the exec */
 
 	if (p->probe_proc_ok) {
-		rec->exe = steal(&p->probe.exe);
+		if (set_exe_from_proc(p, rec, NULL))
+			return -ENOMEM;
 		rec->uid = p->probe.uid;
+		rec->euid = p->probe.euid;
+		if (rec->uid >= 0)
+			rec->uid_source = "proc";
 	}
 	/* argv: the string captured at the call beats a /proc read that may be late. */
 	if (p->uexec && !p->uexec->argv_fault &&
@@ -468,10 +990,29 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 		cwd = p->model_cwd->path;
 		cwd_source = TW_PROV_CWD;
 		rec->cwd_source = p->model_cwd->source;
-	} else if (p->probe_cwd_ok && p->probe.cwd) {
-		cwd = p->probe.cwd;
-		cwd_source = TW_PROV_PROC_CWD;
-		rec->cwd_source = TW_PROV_PROC_EXEC;
+		/* /proc read at the exec agrees: the tracked value is the process's cwd. */
+		cwd_shown = p->probe_cwd_ok && p->probe.cwd && !strcmp(cwd, p->probe.cwd);
+	}
+	if (p->probe_cwd_ok && p->probe.cwd && (!cwd || strcmp(cwd, p->probe.cwd))) {
+		/* /proc, read with no chdir since the exec, says otherwise: the model's went stale. */
+		if (cwd)
+			p->model_cwd->invalid = true;
+		if (exe_link_len(p->probe.cwd) != strlen(p->probe.cwd)) {
+			/* " (deleted)": the directory is gone; no path names it any more. */
+			cwd = NULL;
+			cwd_source = TW_PROV_NONE;
+			rec->cwd_source = TW_PROV_DELETED;
+		} else {
+			cwd = p->probe.cwd;
+			cwd_source = TW_PROV_PROC_CWD;
+			rec->cwd_source = TW_PROV_PROC_EXEC;
+			cwd_shown = true;
+		}
+	}
+	if (p->other_ns) {
+		/* Even /proc's texts are in its mount namespace's view: no host path. */
+		cwd = NULL;
+		rec->cwd_source = TW_PROV_OTHER_NS;
 	}
 	if (cwd) {
 		rec->cwd = tw_strdup(cwd);
@@ -482,13 +1023,13 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 	rec->path_source = TW_PROV_UNRESOLVED;
 	if (!strncmp(fn, "/dev/fd/", 8)) {
 		/* fexecve / execveat(dirfd): the fd is gone; only the kernel's exe link knows. */
-		if (rec->exe) {
+		if (rec->exe && !strcmp(rec->exe_source, "proc") && !p->other_ns) {
 			rec->path = tw_strdup(rec->exe);
 			if (!rec->path)
 				return -ENOMEM;
 			rec->path_source = TW_PROV_PROC_EXE;
 		}
-	} else if (fn[0] == '/') {
+	} else if (fn[0] == '/' && !p->other_ns) {
 		rec->path = tw_strdup(fn);
 		if (!rec->path)
 			return -ENOMEM;
@@ -499,6 +1040,54 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 			return -ENOMEM;
 		if (rec->path)
 			rec->path_source = cwd_source;
+	}
+	if (p->need_fan) {
+		bool cwd_based = rec->path && rec->path_source != TW_PROV_ABSOLUTE;
+		int ret = fan_match(m, p, cwd_based);
+
+		if (ret)
+			return ret;
+	} else {
+		if (filename_is_fd_link(fn) && rec->path && rec->path_source == TW_PROV_ABSOLUTE) {
+			/* "/proc/self/fd/3" is a name for an fd, not the file's path. */
+			free(rec->path);
+			rec->path = NULL;
+			if (rec->exe && !strcmp(rec->exe_source, "proc")) {
+				rec->path = tw_strdup(rec->exe);
+				if (!rec->path)
+					return -ENOMEM;
+			}
+			rec->path_source = rec->path ? TW_PROV_PROC_EXE : TW_PROV_UNRESOLVED;
+		}
+		rec->path_check = p->other_ns ? "other-ns" : "unverified";
+	}
+	if (!m->opts.report_unchecked && rec->path_check &&
+	    !strcmp(rec->path_check, "unverified") && rec->path &&
+	    (rec->path_source != TW_PROV_ABSOLUTE || p->foreign_root) &&
+	    rec->path_source != TW_PROV_PROC_EXE) {
+		/*
+		 * Nothing from the kernel checked it: a path made from a tracked cwd (which a
+		 * rename makes stale unseen), or an absolute one in another root's view, is kept
+		 * only when /proc's exe names the same file.
+		 */
+		if (proc_exe_names(m, p, rec->path)) {
+			rec->path_check = "verified";
+		} else {
+			free(rec->path);
+			rec->path = NULL;
+			rec->path_source = TW_PROV_UNRESOLVED;
+		}
+	}
+	/*
+	 * A tracked cwd is reported only when something shows it is the process's: /proc at
+	 * the exec agrees, or a path made from it names the executed file.
+	 */
+	if (!m->opts.report_unchecked && rec->cwd && !cwd_shown &&
+	    !((rec->path_source == TW_PROV_CWD || rec->path_source == TW_PROV_PROC_CWD) &&
+	      rec->path_check && !strcmp(rec->path_check, "verified"))) {
+		free(rec->cwd);
+		rec->cwd = NULL;
+		rec->cwd_source = TW_PROV_NONE;
 	}
 	if (!rec->path)
 		m->st.unresolved++;
@@ -511,7 +1100,7 @@ static int release(struct tw_model *m, uint64_t upto, bool all)
 {
 	int ret = 0;
 
-	while (m->head && (all || m->head->hold_until <= upto)) {
+	while (m->head && (all || (m->head->hold_until <= upto && exec_ready(m, m->head)))) {
 		struct pending *p = m->head;
 		struct tw_record *rec;
 
@@ -545,6 +1134,7 @@ static int emit_simple(struct tw_model *m, struct tw_record *rec, uint64_t ts)
 	p->rec = rec;
 	p->ts = ts;
 	p->probe.uid = -1;
+	p->probe.euid = -1;
 	return pending_push(m, p);
 }
 
@@ -603,7 +1193,9 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	fs_put(fs);
 	if (!child)
 		return -ENOMEM;
-	child->foreign_root = creator->foreign_root;
+	child->foreign_root = creator->foreign_root || (flags & CLONE_NEWNS_FLAG);
+	child->other_ns = creator->other_ns || (flags & CLONE_NEWNS_FLAG);
+	child->fan_since = ev->ts;
 	child->proc_start = (flags & CLONE_THREAD_FLAG) ? creator->proc_start : ev->ts;
 	if (!(flags & CLONE_INTO_CGROUP_FLAG)) {
 		task_set_cgroup(child, creator->cg);	/* a child starts in its parent's cgroup */
@@ -740,6 +1332,9 @@ static int apply_exit(struct tw_model *m, struct tw_event *ev)
 	for (p = m->head; p; p = p->next)
 		if (p->is_exec && p->probe_pid == tid && ev->ts < p->probe.t_start)
 			p->probe_proc_ok = p->probe_cwd_ok = false;
+	for (p = m->head; p; p = p->next)
+		if (p->is_exec && p->probe_pid == tid && ev->ts > p->ts)
+			p->exited = true;
 	process_end = ev->exit.group_dead >= 0 ? ev->exit.group_dead : tid == tgid;
 	if (m->opts.all_events && process_end) {
 		int ret = exit_record(m, ev, t, tgid, ppid);
@@ -981,10 +1576,11 @@ static int apply_ns_exit(struct tw_model *m, struct tw_event *ev)
 			return 0;	/* another namespace type: cwd and root stay */
 		ret = task_own_fs(t, NULL);
 		t->foreign_root = true;
+		t->other_ns = true;
 	} else if (flags & (CLONE_FS_FLAG | CLONE_NEWNS_FLAG)) {
 		ret = task_own_fs(t, t->fs->cwd);
 		if (flags & CLONE_NEWNS_FLAG)
-			t->foreign_root = true;
+			t->foreign_root = t->other_ns = true;
 	}
 	return ret;
 }
@@ -1068,6 +1664,7 @@ static int apply_exec(struct tw_model *m, struct tw_event *ev)
 	p->probe = ev->probe;
 	memset(&ev->probe, 0, sizeof(ev->probe));
 	ev->probe.uid = -1;
+	ev->probe.euid = -1;
 	p->probe_pid = pid;
 	p->probe_proc_ok = p->probe.t_read != 0;
 	if (p->probe.root)
@@ -1080,6 +1677,12 @@ static int apply_exec(struct tw_model *m, struct tw_event *ev)
 	p->model_ppid = t->ppid;
 	p->cg = cg_get(t->cg);
 	p->uexec = take_uexec(t);
+	p->foreign_root = t->foreign_root;
+	p->other_ns = t->other_ns;
+	p->need_fan = m->opts.fanotify;
+	p->fan_tid = old;
+	p->fan_since = t->fan_since;
+	t->fan_since = ev->ts;
 	free(t->u_chdir);
 	t->u_chdir = NULL;
 	t->u_chdir_set = false;
@@ -1150,6 +1753,8 @@ static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
 	struct uexec *u = t ? take_uexec(t) : NULL;
 	int ret;
 
+	if (t)
+		t->fan_since = ev->ts;	/* later opens are for its next attempt */
 	ret = new_simple_record(m, TW_REC_EXEC_FAILED, ev, t && t->tgid ? t->tgid : ev->tid, ev->tid,
 				t ? t->ppid : 0, &rec);
 	if (ret) {
@@ -1174,15 +1779,14 @@ static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
 		if (rec->filename && rec->filename[0] == '/') {
 			rec->path = tw_strdup(rec->filename);
 			rec->path_source = TW_PROV_ABSOLUTE;
-		} else if (rec->filename && t && cwd_usable(m, t->fs->cwd)) {
-			rec->path = tw_path_join(t->fs->cwd->path, rec->filename, m->opts.realpath_fn,
-						 m->opts.realpath_ctx);
-			rec->path_source = TW_PROV_CWD;
-			rec->cwd = tw_strdup(t->fs->cwd->path);
-			rec->cwd_source = t->fs->cwd->source;
 		}
+		/*
+		 * A relative attempt opened no file to check the cwd against (a renamed or
+		 * deleted-and-recreated directory would go unnoticed): not resolved.
+		 */
 		if (!rec->path)
 			rec->path_source = TW_PROV_UNRESOLVED;
+		rec->path_check = "unverified";
 		uexec_free(u);
 	}
 	if (t && fill_cgroup(rec, t->cg)) {
@@ -1190,6 +1794,35 @@ static int apply_exec_fail(struct tw_model *m, struct tw_event *ev)
 		return -ENOMEM;
 	}
 	return emit_simple(m, rec, ev->ts);
+}
+
+/*
+ * A task ended (taskstats): the exe it ran at the end is the final ELF of its process's last
+ * exec. A lost message ends every wait for one.
+ */
+static int apply_task_end_exe(struct tw_model *m, struct tw_event *ev)
+{
+	struct pending *p, *last = NULL;
+
+	for (p = m->head; p; p = p->next) {
+		if (!p->is_exec)
+			continue;
+		if (ev->task_end.lost) {
+			p->end_seen = true;
+			continue;
+		}
+		if (p->probe_pid == ev->tid && p->ts < ev->ts && !p->end_seen) {
+			p->end_seen = true;
+			last = p;
+		}
+	}
+	/* Only the process's last exec ran the exe it ended with. */
+	if (last && ev->task_end.has_exe && ev->task_end.tgid == ev->tid) {
+		last->end_has_exe = true;
+		last->end_dev = ev->task_end.exe_dev;
+		last->end_ino = ev->task_end.exe_ino;
+	}
+	return 0;
 }
 
 static int apply_cgroup(struct tw_model *m, struct tw_event *ev)
@@ -1264,6 +1897,7 @@ void tw_model_free(struct tw_model *m)
 	for (i = 0; i < m->nr_tentative; i++)
 		cwd_put(m->tentative[i]);
 	free(m->tentative);
+	fanq_free_all(m);
 	free(m);
 }
 
@@ -1364,8 +1998,13 @@ int tw_model_apply(struct tw_model *m, struct tw_event *ev)
 	case TW_EV_NS_EXIT:
 		ret = apply_ns_exit(m, ev);
 		break;
+	case TW_EV_FAN_EXEC:
+		ret = apply_fan(m, ev);
+		break;
 	case TW_EV_TASK_END:
-		ret = m->opts.task_ends ? apply_task_end(m, ev) : 0;
+		ret = apply_task_end_exe(m, ev);
+		if (!ret && m->opts.task_ends)
+			ret = apply_task_end(m, ev);
 		break;
 	default:
 		ret = 0;

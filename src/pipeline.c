@@ -86,12 +86,15 @@ struct tw_pipeline {
 	/* tids whose libc exec call was captured whole: their exec needs no /proc argv read */
 	int argv_captured[ARGV_CAPTURED_SLOTS];
 	bool refreshed;		/* the arrival stage added probe events */
+	bool auto_no_syscalls;	/* syscall events left off: fanotify checks paths instead */
 
 	/* Replayed input. */
 	struct tw_rec_reader *rd;
 	struct tep_handle *tep;	/* owned when replaying */
 	char *probe_group;
 	char *probe_kind;
+	bool replay_fanotify;	/* the recording has fanotify items (meta fanotify=1) */
+	bool replay_taskstats;
 	struct answer *answers, **answers_tail;
 	unsigned char *held;	/* a block read ahead while collecting answers */
 	struct tw_rec_block held_block;
@@ -256,6 +259,7 @@ static void put_probe(struct tw_rec_writer *w, const struct tw_probe *pr)
 	tw_rec_put_str(w, pr->exe);
 	tw_rec_put_bytes(w, pr->argv, pr->argv_len);
 	tw_rec_put_str(w, pr->cgroup);
+	tw_rec_put_i64(w, pr->euid);	/* appended: blocks without it read as unknown */
 }
 
 static int record_event(struct tw_pipeline *p, int cpu, uint64_t ts, const void *data, int size,
@@ -927,6 +931,19 @@ static int on_task_end(const struct tw_ts_item *it, void *ctx)
 	return push_side(p, ev);
 }
 
+/* A fanotify sync item: the queue was read empty before its time (see model.h). */
+static int push_fan_sync(struct tw_pipeline *p)
+{
+	struct tw_event *ev = tw_event_new(TW_EV_FAN_EXEC);
+
+	if (!ev)
+		return -ENOMEM;
+	ev->cpu = FAN_QUEUE(p);
+	ev->ts = tw_now_mono();
+	ev->tid = 0;
+	return push_side(p, ev);
+}
+
 /* Read what the side sources have queued; everything later has a later read time. */
 static int drain_side_sources(struct tw_pipeline *p)
 {
@@ -942,6 +959,15 @@ static int drain_side_sources(struct tw_pipeline *p)
 					    strerror(-ret));
 			if (ret == 0)
 				break;
+		}
+		/*
+		 * Read empty: every open that happened before @t has been delivered. A sync
+		 * item (tid 0) stamped after the reads tells the model so (model.h).
+		 */
+		if (ret == 0) {
+			ret = push_fan_sync(p);
+			if (ret)
+				return ret;
 		}
 		mark_drained(p, FAN_QUEUE(p), t);
 	}
@@ -1220,6 +1246,7 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 		}
 		if (!strcmp(line, "taskstats")) {
 			p->tree_task_ends = !strcmp(eq, "1");
+			p->replay_taskstats = p->tree_task_ends;
 			continue;
 		}
 		if (!strcmp(line, "probe_group") || !strcmp(line, "probe_kind")) {
@@ -1229,6 +1256,10 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 			*dst = *eq ? tw_strdup(eq) : NULL;
 			if (*eq && !*dst)
 				ret = -ENOMEM;
+			continue;
+		}
+		if (!strcmp(line, "fanotify")) {
+			p->replay_fanotify = !strcmp(eq, "1");
 			continue;
 		}
 		if (strcmp(line, "nr_cpus") && strcmp(line, "long_size") &&
@@ -1470,6 +1501,8 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 	mo.all_events = true;	/* exit records end held failures; deliver() filters */
 	/* Exit records wait for their task end only when someone reads them. */
 	mo.task_ends = p->tree_task_ends && p->opts.all_events;
+	mo.fanotify = p->replay_fanotify;
+	mo.taskstats = p->replay_taskstats;
 	mo.realpath_fn = realpath_replay;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -1512,12 +1545,18 @@ static int get_probe(struct tw_rec_cursor *c, struct tw_probe *pr)
 		ret = tw_rec_get_strdup(c, &pr->argv, &pr->argv_len, true);
 	if (!ret)
 		ret = tw_rec_get_strdup(c, &pr->cgroup, NULL, false);
+	if (!ret && c->left) {
+		int64_t euid;
+
+		ret = tw_rec_get_i64(c, &euid) ? -EBADMSG : 0;
+		pr->euid = (long)euid;
+	}
 	return ret;
 }
 
 static int replay_event(struct tw_pipeline *p, const struct tw_rec_block *b)
 {
-	struct tw_probe pr = { .uid = -1 };
+	struct tw_probe pr = { .uid = -1, .euid = -1 };
 	const unsigned char *raw;
 	struct tw_rec_cursor c;
 	struct tw_event *ev;
@@ -1931,20 +1970,28 @@ static int open_live(struct tw_pipeline *p)
 	struct tw_model_opts mo = { 0 };
 	int ret;
 
-	p->src = tw_source_open(&p->opts.source);
-	if (!p->src)
-		return -EIO;	/* the source said why */
-	p->nr_cpus = tw_source_nr_cpus(p->src);
-	p->realtime_offset = realtime_offset();
-	if (p->opts.tree_existing && (ret = join_existing_tree(p)))
-		return ret;
-	/* Without them, paths and uids come from the other tiers (the modules said why). */
+	/* Without it, paths and uids come from the other tiers (the module said why). */
 	if (!p->opts.no_fanotify) {
 		struct tw_fanwatch_opts fo = { 0 };
 
 		if (tw_fanwatch_open(&fo, &p->fan) == -ENOMEM)
 			return tw_err(ENOMEM, "out of memory");
 	}
+	/*
+	 * The cheapest mode that stays exact: when fanotify checks every path against the
+	 * executed file and the syscall events would bring no strings (no string field in
+	 * their format, no event probes), they are not worth the slow syscall path they put
+	 * every task on: the libc uprobes (entry and return) stand in for them.
+	 */
+	p->opts.source.syscalls_only_for_strings = p->fan != NULL;
+	p->src = tw_source_open(&p->opts.source);
+	if (!p->src)
+		return -EIO;	/* the source said why */
+	p->auto_no_syscalls = !p->opts.source.no_syscalls && tw_source_no_syscalls(p->src);
+	p->nr_cpus = tw_source_nr_cpus(p->src);
+	p->realtime_offset = realtime_offset();
+	if (p->opts.tree_existing && (ret = join_existing_tree(p)))
+		return ret;
 	if (!p->opts.no_taskstats) {
 		struct tw_taskstats_opts to = { 0 };
 
@@ -1957,6 +2004,8 @@ static int open_live(struct tw_pipeline *p)
 	mo.all_events = true;	/* exit records end held failures; deliver() filters */
 	/* Exit records wait for their task end only when someone reads them. */
 	mo.task_ends = p->tree_task_ends && p->opts.all_events;
+	mo.fanotify = p->fan != NULL;
+	mo.taskstats = p->ts != NULL;
 	mo.realpath_fn = realpath_live;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -2059,11 +2108,12 @@ void tw_pipeline_banner(const struct tw_pipeline *p, FILE *f)
 {
 	if (p->src)
 		fprintf(f, "tracewatch: tracing (instance %s, %d CPUs, strings: %s, executed "
-			   "files: %s, task ends: %s)%s; Ctrl-C to stop\n",
+			   "files: %s, task ends: %s%s)%s; Ctrl-C to stop\n",
 			tw_source_name(p->src), p->nr_cpus,
 			p->dec && tw_decoder_uprobe_count(p->dec) ? tw_source_probe_kind(p->src) :
 								    "/proc only",
 			p->fan ? "fanotify" : "not seen", p->ts ? "taskstats" : "not seen",
+			p->auto_no_syscalls ? ", no syscall events" : "",
 			p->rec ? ", recording" : "");
 	else
 		fprintf(f, "tracewatch: replaying %s (%d CPUs, strings: %s)\n",

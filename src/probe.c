@@ -137,6 +137,28 @@ static long status_field(const char *status, const char *key)
 	return -1;
 }
 
+/* The second number of a status line ("Uid:\treal\teffective\t..."), -1 if absent. */
+static long status_second(const char *status, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *line = status;
+
+	while (line && *line) {
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			char *end;
+
+			strtol(line + klen + 1, &end, 10);
+			if (end == line + klen + 1)
+				return -1;
+			return strtol(end, NULL, 10);
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return -1;
+}
+
 /*
  * 1 when @pid sees the filesystem as we do, 2 when not: its root is another directory
  * (chroot) or it lives in another mount namespace (a container, where /proc/<pid>/root still
@@ -201,6 +223,7 @@ int tw_probe_read(struct tw_probe *p, int pid, unsigned int what)
 			goto out_nomem;
 		if (!ret) {
 			p->uid = status_field(buf, "Uid");
+			p->euid = status_second(buf, "Uid");
 			p->ppid = (int)status_field(buf, "PPid");
 			if (p->ppid < 0)
 				p->ppid = 0;
@@ -223,6 +246,7 @@ void tw_probe_release(struct tw_probe *p)
 	free(p->cgroup);
 	memset(p, 0, sizeof(*p));
 	p->uid = -1;
+	p->euid = -1;
 }
 
 /* Undo the octal escapes (\040 for a space) of /proc/self/mountinfo, in place. */

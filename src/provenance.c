@@ -20,6 +20,9 @@ const struct tw_prov_info tw_prov_table[TW_PROV_NR] = {
 					      "/proc/PID/exe" },
 	[TW_PROV_UNRESOLVED] = { "unresolved", P, "the path could not be established: it is "
 						  "empty, never guessed" },
+	[TW_PROV_FANOTIFY] = { "fanotify", P, "the kernel's path of the file it executed "
+					      "(fanotify), where the path made otherwise did not name it "
+					      "or there was none" },
 	[TW_PROV_SNAPSHOT] = { "snapshot", C, "the /proc snapshot taken at start, inherited "
 					      "since" },
 	[TW_PROV_SYSCALL] = { "syscall", C, "the string a syscall event carries (Linux 6.19+ "
@@ -30,6 +33,9 @@ const struct tw_prov_info tw_prov_table[TW_PROV_NR] = {
 	[TW_PROV_PROC] = { "proc", C | A, "read from /proc when the event arrived, checked "
 					  "against the event order" },
 	[TW_PROV_PROC_EXEC] = { "proc-exec", C, "/proc/PID/cwd read at the exec" },
+	[TW_PROV_DELETED] = { "deleted", C, "the working directory was deleted: no path "
+					    "names it" },
+	[TW_PROV_OTHER_NS] = { "other-ns", C, "in a mount namespace of its own: no host path" },
 	[TW_PROV_EPROBE_TRUNCATED] = { "eprobe-truncated", A, "eprobe, with more elements "
 							       "than were captured" },
 	[TW_PROV_UPROBE_TRUNCATED] = { "uprobe-truncated", A, "uprobe, with more elements "

@@ -14,6 +14,8 @@ struct tw_record *tw_record_new(enum tw_record_type type)
 		return NULL;
 	rec->type = type;
 	rec->uid = -1;
+	rec->euid = -1;
+	rec->loginuid = -1;
 	rec->cpu = -1;
 	rec->failed_attempts = -1;
 	rec->exit_code = -1;
@@ -36,6 +38,7 @@ void tw_record_free(struct tw_record *rec)
 	free(rec->parent_path);
 	free(rec->container_id);
 	free(rec->pod_uid);
+	free(rec->interpreter);
 	free(rec);
 }
 

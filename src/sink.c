@@ -51,6 +51,12 @@ const struct tw_column_info tw_columns[TW_COL_NR] = {
 	[TW_COL_START_NS] = { "start_ns", TW_KIND_NUMBER, false, true },
 	[TW_COL_DURATION_NS] = { "duration_ns", TW_KIND_NUMBER, false, true },
 	[TW_COL_START_SOURCE] = { "start_source", TW_KIND_STRING, false, true },
+	[TW_COL_INTERPRETER] = { "interpreter", TW_KIND_STRING, false, false },
+	[TW_COL_EXE_SOURCE] = { "exe_source", TW_KIND_STRING, false, false },
+	[TW_COL_PATH_CHECK] = { "path_check", TW_KIND_STRING, false, false },
+	[TW_COL_EUID] = { "euid", TW_KIND_NUMBER, false, false },
+	[TW_COL_LOGINUID] = { "loginuid", TW_KIND_NUMBER, false, false },
+	[TW_COL_UID_SOURCE] = { "uid_source", TW_KIND_STRING, false, false },
 };
 
 /**
@@ -122,6 +128,14 @@ const char *tw_sink_column_string(const struct tw_record *rec, enum tw_column co
 		return rec->type == TW_REC_EXIT ? tw_record_signal_name(rec->exit_signal) : NULL;
 	case TW_COL_START_SOURCE:
 		return rec->type == TW_REC_EXIT && rec->start_ns ? rec->start_source : NULL;
+	case TW_COL_INTERPRETER:
+		return rec->interpreter;
+	case TW_COL_EXE_SOURCE:
+		return rec->exe_source;
+	case TW_COL_PATH_CHECK:
+		return rec->path_check;
+	case TW_COL_UID_SOURCE:
+		return rec->uid_source;
 	default:
 		return NULL;
 	}
@@ -185,6 +199,10 @@ size_t tw_sink_column_number(const struct tw_record *rec, enum tw_column col,
 		return rec->ppid ? fmt_i64(buf, rec->ppid) : 0;
 	case TW_COL_UID:
 		return rec->uid >= 0 ? fmt_i64(buf, rec->uid) : 0;
+	case TW_COL_EUID:
+		return rec->euid >= 0 ? fmt_i64(buf, rec->euid) : 0;
+	case TW_COL_LOGINUID:
+		return rec->loginuid >= 0 ? fmt_i64(buf, rec->loginuid) : 0;
 	case TW_COL_CGROUP_ID:
 		return rec->cgroup_id ? fmt_u64(buf, rec->cgroup_id, false) : 0;
 	case TW_COL_LOST:

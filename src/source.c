@@ -45,6 +45,7 @@ struct tw_source {
 	struct tw_uprobes *uprobes;
 	char uprobe_group[64];
 	const char *probe_kind;	/* "eprobes", "libc uprobes", or NULL */
+	bool no_syscalls;	/* no syscall event enabled */
 	/* Mount namespaces looked into, and the libc files (dev, inode) probed already. */
 	uint64_t *seen_ns;
 	int nr_seen_ns;
@@ -381,13 +382,19 @@ static void setup_uprobes(struct tw_source *s, const struct tw_source_opts *opts
 	 * Tier 2 first: event probes on the syscall entry events see every caller, static
 	 * programs too. They ride on syscall events, so not in the mode without them.
 	 */
-	if (!opts->no_syscalls)
+	if (!s->no_syscalls)
 		s->uprobes = tw_eprobes_create(s->inst, s->uprobe_group, opts->uprobe_args);
+	/* No strings from the syscall events here: when asked, they stay off altogether. */
+	if (!s->uprobes && libc && opts->syscalls_only_for_strings &&
+	    !tw_source_chdir_string(tracefs_tracing_dir()))
+		s->no_syscalls = true;
 	if (s->uprobes)
 		s->probe_kind = "eprobes";
 	else if (libc)
 		s->uprobes = tw_uprobes_create(s->inst, s->uprobe_group, libcs, 1,
-					       opts->uprobe_args, opts->no_syscalls);
+					       opts->uprobe_args, s->no_syscalls);
+	if (!s->uprobes && s->no_syscalls && !opts->no_syscalls)
+		s->no_syscalls = false;	/* the uprobes failed: back to the syscall events */
 	else
 		tw_warn("uprobes: cannot find the libc in use; using /proc only");
 	if (s->uprobes && !s->probe_kind) {
@@ -486,6 +493,7 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 	if (write_file(s, "buffer_percent", val))
 		goto out_destroy;
 
+	s->no_syscalls = opts->no_syscalls;
 	if (opts->uprobes)
 		setup_uprobes(s, opts);
 	s->subbuf_size = getpagesize();
@@ -517,7 +525,7 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 	if (tep_is_old_format(s->tep))
 		kbuffer_set_old_format(s->kbuf);
 
-	if (opts->no_syscalls && !s->uprobes) {
+	if (s->no_syscalls && !s->uprobes) {
 		tw_err(ENOTSUP, "--no-syscall-events needs the libc uprobes, which could not be "
 				"set up here; run without it");
 		goto out_destroy;
@@ -529,7 +537,7 @@ struct tw_source *tw_source_open(const struct tw_source_opts *opts)
 	}
 	for (e = opts->events; e->system; e++) {
 		/* Every syscall event puts every task on the slow syscall path: skip them all. */
-		if (opts->no_syscalls && !strcmp(e->system, "syscalls"))
+		if (s->no_syscalls && !strcmp(e->system, "syscalls"))
 			continue;
 		if (tracefs_event_enable(s->inst, e->system, e->name) < 0) {
 			if (!e->required)
@@ -828,4 +836,34 @@ int tw_source_close(struct tw_source *s)
 	tracefs_instance_free(s->inst);
 	source_free(s);
 	return ret;
+}
+
+/* Whether a line of the text file @path holds both @a and @b. */
+static bool file_has(const char *path, const char *a, const char *b)
+{
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, a) && strstr(line, b);
+	fclose(f);
+	return found;
+}
+
+bool tw_source_chdir_string(const char *tdir)
+{
+	char path[PATH_MAX];
+
+	if (!tdir)
+		return false;
+	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_chdir/format", tdir);
+	return file_has(path, "__data_loc", "filename");
+}
+
+bool tw_source_no_syscalls(const struct tw_source *s)
+{
+	return s->no_syscalls;
 }

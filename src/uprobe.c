@@ -46,8 +46,12 @@ static const struct tw_uprobe_def defs[TW_UPROBE_NR] = {
 			       .num = TW_UPROBE_F_FD, .num_arg = 0, .str = NONE, .argv_arg = -1 },
 	[TW_UPROBE_CHDIR_RET] = RET("chdir_ret", "chdir"),
 	[TW_UPROBE_FCHDIR_RET] = RET("fchdir_ret", "fchdir"),
-	[TW_UPROBE_EXECVE_RET] = RET("execve_ret", "execve"),
-	[TW_UPROBE_EXECVEAT_RET] = RET("execveat_ret", "execveat"),
+	[TW_UPROBE_EXECVE_RET] = { .name = "execve_ret", .symbol = "execve", .is_ret = true,
+				   .no_syscalls_only = true, .num = TW_UPROBE_F_RET, .str = NONE,
+				   .argv_arg = -1, .after_syscall = true },
+	[TW_UPROBE_EXECVEAT_RET] = { .name = "execveat_ret", .symbol = "execveat", .is_ret = true,
+				     .no_syscalls_only = true, .num = TW_UPROBE_F_RET, .str = NONE,
+				     .argv_arg = -1, .after_syscall = true },
 	[TW_UPROBE_FEXECVE_RET] = RET("fexecve_ret", "fexecve"),
 	[TW_UPROBE_UNSHARE] = { .name = "unshare", .symbol = "unshare", .no_syscalls_only = true,
 				.num = TW_UPROBE_F_FLAGS, .num_arg = 0, .str = NONE,
@@ -306,6 +310,35 @@ static int probes_add(struct tw_uprobes *u, struct tracefs_dynevent *ev, const c
 	return tracefs_event_enable(u->inst, u->group, name) < 0 ? -1 : 0;
 }
 
+/* Bytes of a function searched for its "syscall" instruction. */
+#define SYSCALL_SCAN_BYTES 64
+
+/*
+ * x86-64: the file offset just after the first "syscall" (0f 05) in the @SYSCALL_SCAN_BYTES
+ * bytes at @off of @path. Returns 0 and *@after, or -ENOENT (other architectures too).
+ */
+static int after_syscall_offset(const char *path, uint64_t off, uint64_t *after)
+{
+#if defined(__x86_64__)
+	unsigned char code[SYSCALL_SCAN_BYTES];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int i;
+
+	if (fd < 0)
+		return -ENOENT;
+	n = pread(fd, code, sizeof(code), (off_t)off);
+	close(fd);
+	for (i = 0; i + 1 < n; i++) {
+		if (code[i] == 0x0f && code[i + 1] == 0x05) {
+			*after = off + (uint64_t)i + 2;
+			return 0;
+		}
+	}
+#endif
+	return -ENOENT;
+}
+
 /*
  * Probe the functions of one libc file as events "<name>_<index>". Returns how many probes
  * were made (0: none of the functions is there), or -errno; on error the probes made by this
@@ -339,11 +372,19 @@ static int add_libc(struct tw_uprobes *u, const char *libc, int index)
 			u->events = n;
 			u->cap = cap;
 		}
-		if (fetchargs(f, u->max_args, &args))
-			return -ENOMEM;
 		snprintf(name, sizeof(name), "%s_%d", defs[f].name, index);
-		ev = defs[f].is_ret ? tracefs_uretprobe_alloc(u->group, name, libc, off, args.data) :
-				       tracefs_uprobe_alloc(u->group, name, libc, off, args.data);
+		if (defs[f].after_syscall && after_syscall_offset(libc, off, &off) == 0) {
+			/* Reached only when the syscall returned, i.e. failed (exec). */
+			if (tw_buf_puts(&args, "sysret=%ax:s32"))
+				return -ENOMEM;
+			ev = tracefs_uprobe_alloc(u->group, name, libc, off, args.data);
+		} else {
+			if (fetchargs(f, u->max_args, &args))
+				return -ENOMEM;
+			ev = defs[f].is_ret ?
+				     tracefs_uretprobe_alloc(u->group, name, libc, off, args.data) :
+				     tracefs_uprobe_alloc(u->group, name, libc, off, args.data);
+		}
 		tw_buf_release(&args);
 		if (!ev)
 			return -ENOMEM;

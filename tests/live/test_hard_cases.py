@@ -45,7 +45,8 @@ IN_D1 = ("fork", "unshare-main")
 U = f"tw{os.getpid()}"          # unique prefix of every program name of this run
 KEYS = ["timestamp", "ts_ns", "event", "pid", "tid", "ppid", "uid", "comm", "filename", "path",
         "exe", "cwd", "argv", "cgroup_id", "cgroup_path", "container_id", "path_source"]
-SOURCES = {"absolute", "cwd", "proc-cwd", "proc-exe", "unresolved"}
+APPENDED = ["interpreter", "exe_source", "path_check", "euid", "loginuid", "uid_source"]
+SOURCES = {"absolute", "cwd", "proc-cwd", "proc-exe", "fanotify", "unresolved"}
 RELATIVE = ("cwd", "proc-cwd")
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$")
 ANY = object()                  # "this field is not determined by the case"
@@ -144,7 +145,9 @@ def verify(e, recs):
                   r["path_source"])
         else:
             field("path", r["path"] == want or r["path"] in e.also, [want] + e.also, r["path"])
-            field("path_source", r["path_source"] in e.sources, e.sources, r["path_source"])
+            # "fanotify": the kernel's own path of the executed file, checked the same way
+            field("path_source", r["path_source"] in e.sources + ("fanotify",), e.sources,
+                  r["path_source"])
         resolved += r["path"] is not None
         if e.filename is not ANY:
             ok = (e.filename.fullmatch(r["filename"] or "") if isinstance(e.filename, re.Pattern)

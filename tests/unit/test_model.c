@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fanwatch.h"
 #include "model.h"
 #include "util.h"
 
@@ -58,6 +59,7 @@ static struct tw_model *model(struct sink *s, const char *const *fsmap, bool all
 {
 	struct tw_model_opts o = {
 		.all_events = all,
+		.report_unchecked = true,	/* these test the tiers themselves */
 		.realpath_fn = fake_realpath,
 		.realpath_ctx = (void *)fsmap,
 		.emit = collect,
@@ -763,7 +765,9 @@ static void test_exec_failed(void **state)
 	assert_int_equal(s.recs[0]->type, TW_REC_EXEC_FAILED);
 	assert_string_equal(s.recs[0]->error, "ENOENT");
 	assert_string_equal(s.recs[0]->filename, "./missing");
-	assert_string_equal(s.recs[0]->path, "/W/missing");
+	/* Relative: no file was opened to check the cwd against (it may be stale): unknown. */
+	assert_null(s.recs[0]->path);
+	assert_int_equal(s.recs[0]->path_source, TW_PROV_UNRESOLVED);
 	assert_memory_equal(s.recs[0]->argv, "./missing\0-x\0", 13);
 	sink_clear(&s);
 	tw_model_free(m);
@@ -875,7 +879,8 @@ static void test_alloc_failures(void **state)
 
 	for (n = 0; n < 200; n++) {
 		struct sink s = { 0 };
-		struct tw_model_opts o = { .realpath_fn = fake_realpath, .emit = collect, .emit_ctx = &s };
+		struct tw_model_opts o = { .report_unchecked = true, .realpath_fn = fake_realpath,
+					    .emit = collect, .emit_ctx = &s };
 		struct tw_proc_task t = { .tid = 100, .tgid = 100, .ppid = 1, .cwd = "/", .t_read = 5 };
 		struct tw_model *m;
 		struct tw_event *ev[4];
@@ -1056,6 +1061,254 @@ static void test_seed_fs_owner(void **state)
 	tw_model_free(m);
 }
 
+/* ---- fanotify matching ---- */
+
+static struct tw_model *fan_model(struct sink *s, const char *const *fsmap, bool taskstats)
+{
+	struct tw_model_opts o = {
+		.fanotify = true,
+		.taskstats = taskstats,
+		.realpath_fn = fake_realpath,
+		.realpath_ctx = (void *)fsmap,
+		.emit = collect,
+		.emit_ctx = s,
+	};
+	struct tw_model *m = tw_model_new(&o);
+
+	assert_non_null(m);
+	return m;
+}
+
+/* One FAN_OPEN_EXEC item of exec caller @tid, read at @ts: file @ino with path @path. */
+static void fan_item(struct tw_model *m, uint64_t ts, int tid, uint64_t ino, const char *path,
+		     unsigned int flags)
+{
+	struct tw_event *ev = tw_event_new(TW_EV_FAN_EXEC);
+
+	ev->ts = ts;
+	ev->tid = tid;
+	ev->fan.has_stat = true;
+	ev->fan.dev = 8;
+	ev->fan.ino = ino;
+	ev->fan.mode = 0100755;
+	ev->fan.kind = path ? TW_FAN_PATH : TW_FAN_NOPATH;
+	ev->fan.flags = flags;
+	ev->fan.path = path ? strdup(path) : NULL;
+	apply(m, ev);
+}
+
+static void fan_sync(struct tw_model *m, uint64_t ts)
+{
+	struct tw_event *ev = tw_event_new(TW_EV_FAN_EXEC);
+
+	ev->ts = ts;
+	apply(m, ev);
+}
+
+static void fan_lost(struct tw_model *m, uint64_t ts)
+{
+	struct tw_event *ev = tw_event_new(TW_EV_FAN_EXEC);
+
+	ev->ts = ts;
+	ev->tid = 0;
+	ev->fan.lost = true;
+	apply(m, ev);
+}
+
+static void task_end(struct tw_model *m, uint64_t ts, int tid, uint64_t exe_ino)
+{
+	struct tw_event *ev = tw_event_new(TW_EV_TASK_END);
+
+	ev->ts = ts;
+	ev->tid = tid;
+	ev->task_end.tgid = tid;
+	ev->task_end.has_exe = exe_ino != 0;
+	ev->task_end.exe_dev = 8;
+	ev->task_end.exe_ino = exe_ino;
+	apply(m, ev);
+}
+
+/*
+ * A script: program, interpreter, loader. The record waits for the sync that covers its exec;
+ * exe is the file /proc named (the interpreter), interpreter is filled, the path verified.
+ */
+static void test_fan_script(void **state)
+{
+	struct sink s = { 0 };
+	struct tw_model *m = fan_model(&s, NULL, false);
+	struct exec_probe p = { .exe = "/usr/bin/dash", .t_start = 21, .t_read = 22 };
+	struct tw_record *r;
+
+	seed(m, 100, 100, 1, "/W", 5);
+	fan_sync(m, 10);
+	fan_item(m, 15, 100, 1, "/W/s.sh", 0);		/* read before the exec event */
+	exec_ev(m, 20, 100, 100, "./s.sh", &p);
+	fan_item(m, 25, 100, 2, "/usr/bin/dash", 0);	/* read after it */
+	fan_item(m, 25, 100, 3, "/usr/lib/ld.so", 0);
+	assert_int_equal(tw_model_advance(m, 30), 0);
+	assert_int_equal(s.n, 0);			/* no sync covers the exec yet */
+	fan_sync(m, 30);
+	assert_int_equal(s.n, 0);			/* the first sync after it covers only 10 */
+	fan_sync(m, 40);
+	assert_int_equal(tw_model_advance(m, 40), 0);
+	r = only_exec(&s);
+	assert_path(r, "/W/s.sh", "cwd");
+	assert_string_equal(r->path_check, "verified");
+	assert_string_equal(r->exe, "/usr/bin/dash");
+	assert_string_equal(r->exe_source, "fanotify");
+	assert_string_equal(r->interpreter, "/usr/bin/dash");
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
+/*
+ * The cwd model's path names another file (the directory was renamed): the kernel's path is
+ * reported, the cwd is not, and the stale value is not used again.
+ */
+static void test_fan_renamed_cwd(void **state)
+{
+	struct sink s = { 0 };
+	struct tw_model *m = fan_model(&s, NULL, true);	/* realpath finds nothing */
+	struct tw_record *r;
+
+	seed(m, 100, 100, 1, "/D/a", 5);
+	fan_sync(m, 10);
+	newtask(m, 11, 100, 200, 0);
+	exec_ev(m, 20, 200, 200, "./prog", NULL);	/* gone before /proc was read */
+	exit_ev(m, 22, 200);
+	fan_item(m, 25, 200, 7, "/D/b/prog", 0);
+	fan_item(m, 25, 200, 3, "/usr/lib/ld.so", 0);
+	fan_sync(m, 30);
+	fan_sync(m, 40);
+	assert_int_equal(tw_model_advance(m, 40), 0);
+	assert_int_equal(s.n, 0);			/* waits for the task end's exe */
+	task_end(m, 45, 200, 7);
+	assert_int_equal(tw_model_advance(m, 50), 0);
+	r = only_exec(&s);
+	assert_path(r, "/D/b/prog", "fanotify");
+	assert_string_equal(r->path_check, "mismatch");
+	assert_null(r->cwd);
+	assert_string_equal(r->exe, "/D/b/prog");
+	sink_clear(&s);
+	/* The parent's cwd value was the same stale one: not used for its next exec. */
+	exec_ev(m, 60, 100, 100, "./other", NULL);
+	assert_int_equal(tw_model_flush(m), 0);
+	r = only_exec(&s);
+	assert_null(r->path);
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
+/* A failed attempt opened a file first (ENOEXEC): the exec's own program is matched. */
+static void test_fan_failed_attempt_first(void **state)
+{
+	struct sink s = { 0 };
+	struct tw_model *m = fan_model(&s, NULL, false);
+	struct exec_probe p = { .exe = "/bin/real", .t_start = 21, .t_read = 22 };
+	struct tw_record *r;
+
+	seed(m, 100, 100, 1, "/W", 5);
+	fan_sync(m, 10);
+	fan_item(m, 12, 100, 9, "/W/notelf", 0);	/* opened, then ENOEXEC */
+	fan_item(m, 15, 100, 4, "/bin/real", 0);
+	fan_item(m, 15, 100, 3, "/usr/lib/ld.so", 0);
+	exec_ev(m, 20, 100, 100, "/bin/real", &p);
+	fan_sync(m, 30);
+	fan_sync(m, 40);
+	r = only_exec(&s);
+	assert_path(r, "/bin/real", "absolute");
+	assert_string_equal(r->path_check, "verified");
+	assert_null(r->interpreter);
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
+/* fexecve: no path of its own; the kernel's path of the final ELF, never "/dev/fd/3". */
+static void test_fan_fd_exec(void **state)
+{
+	struct sink s = { 0 };
+	struct tw_model *m = fan_model(&s, NULL, false);
+	struct exec_probe p = { .exe = "/x/prog", .t_start = 21, .t_read = 22 };
+	struct tw_record *r;
+
+	seed(m, 100, 100, 1, "/W", 5);
+	fan_sync(m, 10);
+	exec_ev(m, 20, 100, 100, "/proc/self/fd/3", &p);
+	fan_item(m, 25, 100, 4, "/x/prog", 0);
+	fan_sync(m, 30);
+	fan_sync(m, 40);
+	r = only_exec(&s);
+	assert_path(r, "/x/prog", "fanotify");
+	assert_string_equal(r->path_check, "kernel");
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
+/* Items lost before an exec's opens were all seen: nothing is matched, and later ones are. */
+static void test_fan_lost(void **state)
+{
+	struct sink s = { 0 };
+	struct tw_model *m = fan_model(&s, NULL, false);
+	struct exec_probe p = { .exe = "/bin/a", .t_start = 21, .t_read = 22 };
+	struct exec_probe q = { .exe = "/bin/b", .t_start = 61, .t_read = 62 };
+	struct tw_record *r;
+
+	seed(m, 100, 100, 1, "/W", 5);
+	fan_sync(m, 10);
+	fan_lost(m, 15);
+	exec_ev(m, 20, 100, 100, "/bin/a", &p);
+	fan_item(m, 25, 100, 4, "/bin/a", 0);
+	fan_sync(m, 30);
+	fan_sync(m, 40);
+	r = only_exec(&s);
+	assert_string_equal(r->path_check, "unverified");
+	assert_string_equal(r->exe_source, "proc");
+	sink_clear(&s);
+	/* The next exec of the same caller began after the loss: a clean point. */
+	fan_item(m, 55, 100, 5, "/bin/b", 0);
+	exec_ev(m, 60, 100, 100, "/bin/b", &q);
+	fan_sync(m, 70);
+	fan_sync(m, 80);
+	r = only_exec(&s);
+	assert_string_equal(r->path_check, "verified");
+	assert_string_equal(r->exe_source, "fanotify");
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
+/*
+ * Without fanotify, a path made from the tracked cwd is shown only when /proc's exe names the
+ * same file; the cwd only when /proc agreed or that path checked out.
+ */
+static void test_unchecked_not_reported(void **state)
+{
+	struct tw_model_opts o = { .realpath_fn = fake_realpath, .emit = collect };
+	struct exec_probe ok = { .exe = "/D/prog", .t_start = 31, .t_read = 32 };
+	struct sink s = { 0 };
+	struct tw_model *m;
+	struct tw_record *r;
+
+	o.emit_ctx = &s;
+	m = tw_model_new(&o);
+	assert_non_null(m);
+	seed(m, 100, 100, 1, "/D", 5);
+	exec_ev(m, 20, 100, 100, "./gone", NULL);	/* exited before /proc was read */
+	assert_int_equal(tw_model_flush(m), 0);
+	r = only_exec(&s);
+	assert_path(r, NULL, "unresolved");
+	assert_string_equal(r->path_check, "unverified");
+	assert_null(r->cwd);
+	sink_clear(&s);
+	exec_ev(m, 30, 100, 100, "./prog", &ok);
+	assert_int_equal(tw_model_flush(m), 0);
+	r = only_exec(&s);
+	assert_path(r, "/D/prog", "cwd");
+	assert_string_equal(r->path_check, "verified");
+	assert_string_equal(r->cwd, "/D");
+	sink_clear(&s);
+	tw_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1091,6 +1344,12 @@ int main(void)
 		cmocka_unit_test(test_setns_cwd),
 		cmocka_unit_test(test_seed_fs_owner),
 		cmocka_unit_test(test_memory_bounded),
+		cmocka_unit_test(test_fan_script),
+		cmocka_unit_test(test_fan_renamed_cwd),
+		cmocka_unit_test(test_fan_failed_attempt_first),
+		cmocka_unit_test(test_fan_fd_exec),
+		cmocka_unit_test(test_fan_lost),
+		cmocka_unit_test(test_unchecked_not_reported),
 		cmocka_unit_test(test_alloc_failures),
 	};
 

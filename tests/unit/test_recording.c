@@ -386,10 +386,12 @@ static const char expected_csv[] =
 	"timestamp,ts_ns,event,pid,tid,ppid,uid,comm,filename,path,exe,cwd,argv,cgroup_id,"
 	"cgroup_path,container_id,container_runtime,pod_uid,path_source,cwd_source,argv_source,"
 	"error,lost,cpu,failed_attempts,exec_id,parent_exec_id,parent_path,exit_code,signal,"
-	"start_ns,duration_ns,start_source\n"
-	"2023-11-14T22:13:20.000002000Z,2000,exec,200,200,100,,prog,./prog,/home/u/prog,,/home/u,"
-	",,,,,,cwd,snapshot,,,,,0,3f2a9c1e:200:1000:1,3f2a9c1e:100:5:0,,,,,,\n"
-	"2023-11-14T22:13:20.000005999Z,5999,lost,0,0,,,,,,,,,,,,,,,,,,20,1,,,,,,,,,\n";
+	"start_ns,duration_ns,start_source,interpreter,exe_source,path_check,euid,loginuid,"
+	"uid_source\n"
+	/* no fanotify and no /proc exe: nothing checked the tracked cwd, so neither is shown */
+	"2023-11-14T22:13:20.000002000Z,2000,exec,200,200,100,,prog,./prog,,,,"
+	",,,,,,unresolved,,,,,,0,3f2a9c1e:200:1000:1,3f2a9c1e:100:5:0,,,,,,,,,unverified,,,\n"
+	"2023-11-14T22:13:20.000005999Z,5999,lost,0,0,,,,,,,,,,,,,,,,,,20,1,,,,,,,,,,,,,,,\n";
 
 static int replay(const struct mem *m, size_t len, char **out, size_t *out_len, char *err,
 		  size_t err_size)

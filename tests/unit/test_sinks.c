@@ -23,7 +23,7 @@
  * escaping rule of escape.h), not copied from a run.
  */
 
-#define NCOLS 33
+#define NCOLS 39
 #define SEC 1000000000ll
 
 /* CLOCK_REALTIME - CLOCK_MONOTONIC that puts monotonic 0 at 2001-09-09T01:46:40Z (1e9 s). */
@@ -32,7 +32,8 @@
 static const char *const csv_header =
 	"timestamp,ts_ns,event,pid,tid,ppid,uid,comm,filename,path,exe,cwd,argv,cgroup_id,"
 	"cgroup_path,container_id,container_runtime,pod_uid,path_source,cwd_source,argv_source,"
-	"error,lost,cpu,failed_attempts,exec_id,parent_exec_id,parent_path,exit_code,signal,start_ns,duration_ns,start_source\n";
+	"error,lost,cpu,failed_attempts,exec_id,parent_exec_id,parent_path,exit_code,signal,start_ns,duration_ns,start_source,"
+	"interpreter,exe_source,path_check,euid,loginuid,uid_source\n";
 
 /* Column numbers in the CSV row. */
 enum {
@@ -318,7 +319,7 @@ static void test_csv_quoting(void **state)
 	r->cgroup_path = strdup(",");
 	text = run_sink(TW_FORMAT_CSV, OFF_1E9, r);
 	assert_string_equal(body(text), "2001-09-09T01:46:40.000000000Z,0,exec,1,1,,,plain name,"
-					"\"trail \",\"/a\"\"b\",\"\"\"\",\"\",\"\",,\",\",,,,,,,,,,,,,,,,,,\n");
+					"\"trail \",\"/a\"\"b\",\"\"\"\",\"\",\"\",,\",\",,,,,,,,,,,,,,,,,,,,,,,,\n");
 	free(text);
 	tw_record_free(r);
 	tw_fault_inject_after(-1);
@@ -346,9 +347,9 @@ static void test_csv_lost_and_unknowns(void **state)
 	recs[2]->cpu = 3;
 	text = run_sink_n(TW_FORMAT_CSV, OFF_1E9, recs, 3);
 	assert_string_equal(body(text),
-			    "2001-09-09T01:46:40.000000005Z,5,lost,0,0,,,,,,,,,,,,,,,,,,123,1,,,,,,,,,\n"
-			    "2001-09-09T01:46:40.000000006Z,6,lost,0,0,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "2001-09-09T01:46:40.000000007Z,7,exit,9,10,8,1000,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
+			    "2001-09-09T01:46:40.000000005Z,5,lost,0,0,,,,,,,,,,,,,,,,,,123,1,,,,,,,,,,,,,,,\n"
+			    "2001-09-09T01:46:40.000000006Z,6,lost,0,0,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "2001-09-09T01:46:40.000000007Z,7,exit,9,10,8,1000,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
 	free(text);
 	for (i = 0; i < 3; i++)
 		tw_record_free(recs[i]);
@@ -402,7 +403,8 @@ static void test_json_hostile(void **state)
 		"argv",	       "cgroup_id",    "cgroup_path",	"container_id",
 		"container_runtime", "pod_uid", "path_source", "cwd_source",
 		"argv_source", "error", "failed_attempts", "exec_id", "parent_exec_id",
-		"parent_path", "escaped",
+		"parent_path", "interpreter", "exe_source", "path_check", "euid",
+		"loginuid", "uid_source", "escaped",
 	};
 	struct tw_record *r = hostile();
 	char *text = run_sink(TW_FORMAT_JSON, 0, r);
@@ -478,7 +480,9 @@ static void test_json_unknowns(void **state)
 				  "\"container_id\":null,\"container_runtime\":null,\"pod_uid\":null,"
 				  "\"path_source\":null,\"cwd_source\":null,\"argv_source\":null,"
 				  "\"error\":null,\"failed_attempts\":null,\"exec_id\":null,"
-				  "\"parent_exec_id\":null,\"parent_path\":null}\n");
+				  "\"parent_exec_id\":null,\"parent_path\":null,"
+				  "\"interpreter\":null,\"exe_source\":null,\"path_check\":null,"
+				  "\"euid\":null,\"loginuid\":null,\"uid_source\":null}\n");
 	free(text);
 	tw_record_free(r);
 	tw_fault_inject_after(-1);
@@ -498,7 +502,8 @@ static void test_json_lost(void **state)
 	text = run_sink_n(TW_FORMAT_JSON, OFF_1E9, recs, 2);
 	assert_int_equal(count_lines(text), 2);
 	assert_non_null(strstr(text, "\"error\":null,\"lost\":17,\"cpu\":0,\"failed_attempts\":null,"
-				     "\"exec_id\":null,\"parent_exec_id\":null,\"parent_path\":null}\n"));
+				     "\"exec_id\":null,\"parent_exec_id\":null,\"parent_path\":null,"
+				     "\"interpreter\":null,"));
 	o = cJSON_Parse(text);	/* parses the first line: cJSON stops at its end */
 	assert_non_null(o);
 	assert_string_equal(cJSON_GetObjectItem(o, "event")->valuestring, "lost");
@@ -509,7 +514,8 @@ static void test_json_lost(void **state)
 	cJSON_Delete(o);
 	second = strchr(text, '\n') + 1;
 	assert_non_null(strstr(second, "\"error\":null,\"lost\":null,\"cpu\":null,\"failed_attempts\":null,"
-				     "\"exec_id\":null,\"parent_exec_id\":null,\"parent_path\":null}\n"));
+				     "\"exec_id\":null,\"parent_exec_id\":null,\"parent_path\":null,"
+				     "\"interpreter\":null,"));
 	o = cJSON_Parse(second);
 	assert_non_null(o);
 	cJSON_Delete(o);
@@ -712,10 +718,10 @@ static void test_timestamps(void **state)
 	recs[3]->ts_ns = 86399 * SEC;			/* back in time (another CPU) */
 	text = run_sink_n(TW_FORMAT_CSV, 0, recs, 4);
 	assert_string_equal(body(text),
-			    "1970-01-01T23:59:59.999999999Z,86399999999999,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "1970-01-02T00:00:00.000000000Z,86400000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "1970-01-02T00:00:00.000000001Z,86400000000001,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
-			    "1970-01-01T23:59:59.000000000Z,86399000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
+			    "1970-01-01T23:59:59.999999999Z,86399999999999,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "1970-01-02T00:00:00.000000000Z,86400000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "1970-01-02T00:00:00.000000001Z,86400000000001,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"
+			    "1970-01-01T23:59:59.000000000Z,86399000000000,exit,1,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
 	free(text);
 	for (i = 0; i < 4; i++)
 		tw_record_free(recs[i]);
