@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * event.h - struct tw_event: one decoded trace event with the /proc side-channel probe taken
+ * event.h - struct tw_event: one decoded trace event with the /proc side-channel read taken
  * at its arrival. Plain data shared by decode (producer), reorder and model (consumers).
  */
 #ifndef TW_EVENT_H
@@ -35,9 +35,9 @@ enum tw_event_type {
  * decide whether the value can still be the one in force at the event's time.
  * Strings are owned by the event (NULL = not read or the read failed).
  */
-struct tw_probe {
+struct tw_proc_read {
 	uint64_t t_start;	/* before the first read */
-	uint64_t t_read;	/* after the last read; 0: no probe taken */
+	uint64_t t_read;	/* after the last read; 0: nothing read */
 	char *cwd;		/* readlink /proc/<pid>/cwd */
 	char *exe;		/* readlink /proc/<pid>/exe */
 	char *argv;		/* /proc/<pid>/cmdline: NUL-separated, argv_len bytes */
@@ -146,11 +146,11 @@ struct tw_event {
 			long ret;	/* exit only */
 		} ns;
 	};
-	struct tw_probe probe;
+	struct tw_proc_read proc;
 	struct tw_event *next;	/* queue link, owned by whoever holds the event */
 };
 
-/* Allocate a zeroed event (probe.uid = -1). NULL on allocation failure. Free with tw_event_free(). */
+/* Allocate a zeroed event (proc.uid = -1). NULL on allocation failure. Free with tw_event_free(). */
 struct tw_event *tw_event_new(enum tw_event_type type);
 /* Free the event and every string it owns. Accepts NULL. Does not follow ->next. */
 void tw_event_free(struct tw_event *ev);

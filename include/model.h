@@ -3,7 +3,7 @@
  * model.h - the task model: which task belongs to which process, who created it, which cwd
  * it has; turns the ordered event stream into exec records with absolute paths.
  *
- * Pure: it does no I/O of its own. /proc values arrive inside the events (struct tw_probe,
+ * Pure: it does no I/O of its own. /proc values arrive inside the events (struct tw_proc_read,
  * read at arrival, stamped with read times); the model decides whether each such value can be
  * the one in force at the event's time, and holds a record back until every event that could
  * prove the value wrong (a chdir, exec or exit before the read) has been applied.
@@ -17,7 +17,7 @@
 
 #include "event.h"
 #include "path.h"
-#include "probe.h"
+#include "procfs.h"
 #include "record.h"
 
 struct tw_model;
@@ -75,7 +75,7 @@ struct tw_model *tw_model_new(const struct tw_model_opts *opts);
 void tw_model_free(struct tw_model *m);
 
 /*
- * Add a task that existed before tracing started (from tw_probe_snapshot()). Threads of one
+ * Add a task that existed before tracing started (from tw_proc_snapshot()). Threads of one
  * process share one cwd. Its cwd counts as read at t->t_read: an event before that time that
  * could have changed it makes it unknown. Returns 0 or -ENOMEM.
  */
@@ -96,7 +96,7 @@ int tw_model_seed(struct tw_model *m, const struct tw_proc_task *t);
  * item says was opened; otherwise the kernel's path of that file is reported
  * (path_source "fanotify") and path_check says "mismatch".
  *
- * The model may move the probe strings and exec filename out of @ev (leaving NULL); the caller still frees
+ * The model may move the /proc strings and exec filename out of @ev (leaving NULL); the caller still frees
  * @ev. Records that are ready are passed to opts->emit. Returns 0, -ENOMEM, or the first
  * non-zero value returned by emit.
  */
@@ -104,7 +104,7 @@ int tw_model_apply(struct tw_model *m, struct tw_event *ev);
 
 /*
  * Tell the model that every event with ts <= @watermark has been applied: records held for a
- * probe read before that time are released. Returns 0 or the emit error.
+ * /proc read before that time are released. Returns 0 or the emit error.
  */
 int tw_model_advance(struct tw_model *m, uint64_t watermark);
 

@@ -16,7 +16,7 @@
 #include "decode.h"
 #include "elfsym.h"
 #include "exitcode.h"
-#include "probe.h"
+#include "procfs.h"
 #include "uprobe.h"
 #include "util.h"
 

@@ -12,8 +12,8 @@ struct tw_event *tw_event_new(enum tw_event_type type)
 	if (!ev)
 		return NULL;
 	ev->type = type;
-	ev->probe.uid = -1;
-	ev->probe.euid = -1;
+	ev->proc.uid = -1;
+	ev->proc.euid = -1;
 	return ev;
 }
 
@@ -36,10 +36,10 @@ void tw_event_free(struct tw_event *ev)
 		free(ev->uexec.argv);
 	} else if (ev->type == TW_EV_FAN_EXEC)
 		free(ev->fan.path);
-	free(ev->probe.cwd);
-	free(ev->probe.exe);
-	free(ev->probe.argv);
-	free(ev->probe.cgroup);
+	free(ev->proc.cwd);
+	free(ev->proc.exe);
+	free(ev->proc.argv);
+	free(ev->proc.cgroup);
 	free(ev);
 }
 

@@ -146,7 +146,7 @@ struct pending {
 	/* exec only: */
 	struct cwd_value *model_cwd;	/* cwd the model had for the task at exec time */
 	struct fsgroup *fs;
-	struct tw_probe probe;		/* read at arrival of the exec event */
+	struct tw_proc_read proc;		/* read at arrival of the exec event */
 	int probe_pid;
 	bool probe_cwd_ok;
 	bool probe_proc_ok;		/* exe, argv, uid, ppid */
@@ -468,7 +468,7 @@ static void pending_free(struct pending *p)
 	uexec_free(p->uexec);
 	cwd_put(p->model_cwd);
 	fs_put(p->fs);
-	tw_probe_release(&p->probe);
+	tw_proc_release(&p->proc);
 	free(p);
 }
 
@@ -733,7 +733,7 @@ static int set_exe_from_item(struct tw_record *rec, const struct fan_item *it)
 /* The exe from the /proc read when no item names it: a memfd, or an unmarked filesystem. */
 static int set_exe_from_proc(struct pending *p, struct tw_record *rec, const char *why)
 {
-	const char *exe = p->probe_proc_ok ? p->probe.exe : NULL;
+	const char *exe = p->probe_proc_ok ? p->proc.exe : NULL;
 
 	free(rec->exe);
 	rec->exe = NULL;
@@ -761,7 +761,7 @@ static int set_exe_from_proc(struct pending *p, struct tw_record *rec, const cha
  */
 static bool proc_exe_names(struct tw_model *m, const struct pending *p, const char *path)
 {
-	const char *exe = p->probe_proc_ok ? p->probe.exe : NULL;
+	const char *exe = p->probe_proc_ok ? p->proc.exe : NULL;
 	char *real;
 	bool ok;
 
@@ -803,15 +803,15 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 	for (it = q ? q->head : NULL; it; it = it->next)
 		items[n++] = it;
 	/* The final ELF: the file /proc/PID/exe named, or the task end's exe. */
-	if (p->probe_proc_ok && p->probe.exe) {
+	if (p->probe_proc_ok && p->proc.exe) {
 		/* The link's text as is, or without " (deleted)" for an unlinked file. */
-		size_t full = strlen(p->probe.exe), len = exe_link_len(p->probe.exe);
+		size_t full = strlen(p->proc.exe), len = exe_link_len(p->proc.exe);
 
 		for (i = 0; i < n && j < 0; i++) {
 			size_t want = (items[i]->flags & TW_FAN_DELETED) ? len : full;
 
 			if (items[i]->kind == TW_FAN_PATH && strlen(items[i]->path) == want &&
-			    !memcmp(items[i]->path, p->probe.exe, want))
+			    !memcmp(items[i]->path, p->proc.exe, want))
 				j = i;
 		}
 	}
@@ -842,8 +842,8 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 		if (p->model_cwd && rec->path_source == TW_PROV_CWD)
 			p->model_cwd->invalid = true;
 		/* The cwd /proc gave at the exec, when it was another one. */
-		if (p->probe_cwd_ok && p->probe.cwd && rec->cwd && strcmp(p->probe.cwd, rec->cwd)) {
-			alt = tw_path_join(p->probe.cwd, rec->filename, m->opts.realpath_fn,
+		if (p->probe_cwd_ok && p->proc.cwd && rec->cwd && strcmp(p->proc.cwd, rec->cwd)) {
+			alt = tw_path_join(p->proc.cwd, rec->filename, m->opts.realpath_fn,
 					   m->opts.realpath_ctx);
 			if (!alt && errno == ENOMEM)
 				return -ENOMEM;
@@ -853,7 +853,7 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 				k = i;
 		free(alt_real);
 		if (k >= 0) {
-			char *cwd = tw_strdup(p->probe.cwd);
+			char *cwd = tw_strdup(p->proc.cwd);
 
 			if (!cwd) {
 				free(alt);
@@ -942,7 +942,7 @@ static bool exec_ready(const struct tw_model *m, const struct pending *p)
 		return true;
 	if (p->ts >= m->fan_covered)
 		return false;
-	if (m->opts.taskstats && p->exited && !p->end_seen && !(p->probe_proc_ok && p->probe.exe))
+	if (m->opts.taskstats && p->exited && !p->end_seen && !(p->probe_proc_ok && p->proc.exe))
 		return false;
 	return true;
 }
@@ -959,14 +959,14 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 	if (p->probe_proc_ok) {
 		if (set_exe_from_proc(p, rec, NULL))
 			return -ENOMEM;
-		rec->uid = p->probe.uid;
-		rec->euid = p->probe.euid;
+		rec->uid = p->proc.uid;
+		rec->euid = p->proc.euid;
 		if (rec->uid >= 0)
 			rec->uid_source = "proc";
 	}
 	/* argv: the string captured at the call beats a /proc read that may be late. */
 	if (p->uexec && !p->uexec->argv_fault &&
-	    !(p->uexec->argv_truncated && p->probe_proc_ok && p->probe.argv)) {
+	    !(p->uexec->argv_truncated && p->probe_proc_ok && p->proc.argv)) {
 		rec->argv = steal(&p->uexec->argv);
 		rec->argv_len = p->uexec->argv_len;
 		if (p->uexec->eprobe)
@@ -975,14 +975,14 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 		else
 			rec->argv_source = p->uexec->argv_truncated ? TW_PROV_UPROBE_TRUNCATED :
 								      TW_PROV_UPROBE;
-	} else if (p->probe_proc_ok && p->probe.argv) {
-		rec->argv = steal(&p->probe.argv);
-		rec->argv_len = p->probe.argv_len;
+	} else if (p->probe_proc_ok && p->proc.argv) {
+		rec->argv = steal(&p->proc.argv);
+		rec->argv_len = p->proc.argv_len;
 		rec->argv_source = TW_PROV_PROC;
 	}
 	rec->ppid = p->model_ppid;
 	if (!rec->ppid && p->probe_proc_ok)
-		rec->ppid = p->probe.ppid;
+		rec->ppid = p->proc.ppid;
 	if (fill_cgroup(rec, p->cg))
 		return -ENOMEM;
 
@@ -991,19 +991,19 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 		cwd_source = TW_PROV_CWD;
 		rec->cwd_source = p->model_cwd->source;
 		/* /proc read at the exec agrees: the tracked value is the process's cwd. */
-		cwd_shown = p->probe_cwd_ok && p->probe.cwd && !strcmp(cwd, p->probe.cwd);
+		cwd_shown = p->probe_cwd_ok && p->proc.cwd && !strcmp(cwd, p->proc.cwd);
 	}
-	if (p->probe_cwd_ok && p->probe.cwd && (!cwd || strcmp(cwd, p->probe.cwd))) {
+	if (p->probe_cwd_ok && p->proc.cwd && (!cwd || strcmp(cwd, p->proc.cwd))) {
 		/* /proc, read with no chdir since the exec, says otherwise: the model's went stale. */
 		if (cwd)
 			p->model_cwd->invalid = true;
-		if (exe_link_len(p->probe.cwd) != strlen(p->probe.cwd)) {
+		if (exe_link_len(p->proc.cwd) != strlen(p->proc.cwd)) {
 			/* " (deleted)": the directory is gone; no path names it any more. */
 			cwd = NULL;
 			cwd_source = TW_PROV_NONE;
 			rec->cwd_source = TW_PROV_DELETED;
 		} else {
-			cwd = p->probe.cwd;
+			cwd = p->proc.cwd;
 			cwd_source = TW_PROV_PROC_CWD;
 			rec->cwd_source = TW_PROV_PROC_EXEC;
 			cwd_shown = true;
@@ -1133,8 +1133,8 @@ static int emit_simple(struct tw_model *m, struct tw_record *rec, uint64_t ts)
 	}
 	p->rec = rec;
 	p->ts = ts;
-	p->probe.uid = -1;
-	p->probe.euid = -1;
+	p->proc.uid = -1;
+	p->proc.euid = -1;
 	return pending_push(m, p);
 }
 
@@ -1169,7 +1169,7 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	check_tentative(m, ev->ts, 0, ev->newtask.pid);
 	/* The new task may reuse the pid of a task whose exec probe is still in doubt. */
 	for (p = m->head; p; p = p->next)
-		if (p->is_exec && p->probe_pid == ev->newtask.pid && ev->ts < p->probe.t_read)
+		if (p->is_exec && p->probe_pid == ev->newtask.pid && ev->ts < p->proc.t_read)
 			p->probe_proc_ok = p->probe_cwd_ok = false;
 
 	if (!creator)
@@ -1199,9 +1199,9 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	child->proc_start = (flags & CLONE_THREAD_FLAG) ? creator->proc_start : ev->ts;
 	if (!(flags & CLONE_INTO_CGROUP_FLAG)) {
 		task_set_cgroup(child, creator->cg);	/* a child starts in its parent's cgroup */
-	} else if (ev->probe.cgroup) {
+	} else if (ev->proc.cgroup) {
 		/* clone3(CLONE_INTO_CGROUP): no attach event; only /proc knows where it went. */
-		struct cgroup_ref *cg = cg_new(ev->probe.cgroup_id, steal(&ev->probe.cgroup));
+		struct cgroup_ref *cg = cg_new(ev->proc.cgroup_id, steal(&ev->proc.cgroup));
 
 		if (!cg)
 			return -ENOMEM;
@@ -1330,7 +1330,7 @@ static int apply_exit(struct tw_model *m, struct tw_event *ev)
 	check_tentative(m, ev->ts, tid, 0);
 	/* Exited before the read began: whatever was read belongs to someone else. */
 	for (p = m->head; p; p = p->next)
-		if (p->is_exec && p->probe_pid == tid && ev->ts < p->probe.t_start)
+		if (p->is_exec && p->probe_pid == tid && ev->ts < p->proc.t_start)
 			p->probe_proc_ok = p->probe_cwd_ok = false;
 	for (p = m->head; p; p = p->next)
 		if (p->is_exec && p->probe_pid == tid && ev->ts > p->ts)
@@ -1378,7 +1378,7 @@ static int apply_chdir_enter(struct tw_model *m, struct tw_event *ev)
 			fs->cwd->invalid = true;
 	}
 	for (p = m->head; p; p = p->next)
-		if (p->is_exec && p->fs == fs && ev->ts < p->probe.t_read)
+		if (p->is_exec && p->fs == fs && ev->ts < p->proc.t_read)
 			p->probe_cwd_ok = false;
 	return 0;
 }
@@ -1484,15 +1484,15 @@ static int apply_chdir(struct tw_model *m, struct tw_event *ev)
 	free(u_path);
 	free(s_path);
 	if (v) {
-		tw_probe_release(&ev->probe);
+		tw_proc_release(&ev->proc);
 	} else {
 		if (u_set)
 			m->st.string_fallbacks++;
-		v = cwd_new(m, steal(&ev->probe.cwd), ev->probe.t_start, ev->probe.t_read, ev->tid,
+		v = cwd_new(m, steal(&ev->proc.cwd), ev->proc.t_start, ev->proc.t_read, ev->tid,
 			    TW_PROV_PROC);
 		if (!v)
 			return -ENOMEM;
-		if (others_inflight || !ev->probe.t_read)
+		if (others_inflight || !ev->proc.t_read)
 			v->invalid = true;
 	}
 	fs_set_cwd(t->fs, v);
@@ -1591,7 +1591,7 @@ static void invalidate_exec_probes(struct tw_model *m, int tgid, uint64_t ts)
 
 	/* A new exec of the same process before the read: exe and argv may be the new ones. */
 	for (p = m->head; p; p = p->next)
-		if (p->is_exec && p->probe_pid == tgid && ts > p->ts && ts < p->probe.t_read)
+		if (p->is_exec && p->probe_pid == tgid && ts > p->ts && ts < p->proc.t_read)
 			p->probe_proc_ok = false;
 }
 
@@ -1661,16 +1661,16 @@ static int apply_exec(struct tw_model *m, struct tw_event *ev)
 	if (!rec->comm)
 		goto out_nomem;
 
-	p->probe = ev->probe;
-	memset(&ev->probe, 0, sizeof(ev->probe));
-	ev->probe.uid = -1;
-	ev->probe.euid = -1;
+	p->proc = ev->proc;
+	memset(&ev->proc, 0, sizeof(ev->proc));
+	ev->proc.uid = -1;
+	ev->proc.euid = -1;
 	p->probe_pid = pid;
-	p->probe_proc_ok = p->probe.t_read != 0;
-	if (p->probe.root)
-		t->foreign_root = p->probe.root == 2;
+	p->probe_proc_ok = p->proc.t_read != 0;
+	if (p->proc.root)
+		t->foreign_root = p->proc.root == 2;
 	/* A chdir of this fs-group in flight: the read may see either side of it. */
-	p->probe_cwd_ok = p->probe.t_read != 0 && t->fs->inflight == 0;
+	p->probe_cwd_ok = p->proc.t_read != 0 && t->fs->inflight == 0;
 	if (cwd_usable(m, t->fs->cwd))
 		p->model_cwd = cwd_get(t->fs->cwd);
 	p->fs = fs_get(t->fs);
@@ -1686,7 +1686,7 @@ static int apply_exec(struct tw_model *m, struct tw_event *ev)
 	free(t->u_chdir);
 	t->u_chdir = NULL;
 	t->u_chdir_set = false;
-	p->hold_until = p->probe.t_read;
+	p->hold_until = p->proc.t_read;
 	if (p->model_cwd && p->model_cwd->t_read > p->hold_until)
 		p->hold_until = p->model_cwd->t_read;
 	return pending_push(m, p);
@@ -1714,8 +1714,8 @@ static int apply_uchdir(struct tw_model *m, struct tw_event *ev)
 	free(t->u_chdir);
 	t->u_chdir = steal(&ev->uchdir.path);
 	t->u_chdir_set = true;
-	if (ev->probe.root)
-		t->foreign_root = ev->probe.root == 2;
+	if (ev->proc.root)
+		t->foreign_root = ev->proc.root == 2;
 	t->u_chdir_eprobe = ev->uchdir.eprobe;
 	return 0;
 }

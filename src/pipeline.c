@@ -22,7 +22,7 @@
 #include "ident.h"
 #include "model.h"
 #include "pipeline.h"
-#include "probe.h"
+#include "procfs.h"
 #include "recording.h"
 #include "reorder.h"
 #include "taskstats.h"
@@ -247,7 +247,7 @@ static int record_meta(struct tw_pipeline *p)
 	return ret;
 }
 
-static void put_probe(struct tw_rec_writer *w, const struct tw_probe *pr)
+static void put_probe(struct tw_rec_writer *w, const struct tw_proc_read *pr)
 {
 	tw_rec_put_u64(w, pr->t_start);
 	tw_rec_put_u64(w, pr->t_read);
@@ -263,7 +263,7 @@ static void put_probe(struct tw_rec_writer *w, const struct tw_probe *pr)
 }
 
 static int record_event(struct tw_pipeline *p, int cpu, uint64_t ts, const void *data, int size,
-			const struct tw_probe *pr)
+			const struct tw_proc_read *pr)
 {
 	tw_rec_put_u32(p->rec, (uint32_t)cpu);
 	tw_rec_put_u64(p->rec, ts);
@@ -639,7 +639,7 @@ static int mark_namespace(struct tw_pipeline *p, int pid)
 	uint64_t ns;
 	int i, ret;
 
-	if (tw_probe_mnt_ns(pid, &ns))
+	if (tw_proc_mnt_ns(pid, &ns))
 		return 0;	/* gone already */
 	for (i = 0; i < p->nr_marked_ns; i++)
 		if (p->marked_ns[i] == ns)
@@ -659,8 +659,8 @@ static int arrival_read(struct tw_pipeline *p, struct tw_event *ev)
 	case TW_EV_NEWTASK:
 		if (!(ev->newtask.clone_flags & CLONE_INTO_CGROUP_FLAG) || !p->cgroup_root)
 			return 0;
-		ret = tw_probe_cgroup(ev->newtask.pid, p->cgroup_root, &ev->probe.cgroup,
-				      &ev->probe.cgroup_id);
+		ret = tw_proc_cgroup(ev->newtask.pid, p->cgroup_root, &ev->proc.cgroup,
+				      &ev->proc.cgroup_id);
 		return ret == -ENOMEM ? ret : 0;
 	case TW_EV_UEXEC:
 		if (!ev->uexec.argv_fault && !ev->uexec.argv_truncated)
@@ -668,19 +668,19 @@ static int arrival_read(struct tw_pipeline *p, struct tw_event *ev)
 		return 0;
 	case TW_EV_UCHDIR:
 		/* A path string is only usable in our view of the filesystem. */
-		return tw_probe_read(&ev->probe, ev->tid, TW_PROBE_ROOT);
+		return tw_proc_read(&ev->proc, ev->tid, TW_PROC_ROOT);
 	case TW_EV_EXEC: {
-		unsigned int what = TW_PROBE_CWD | TW_PROBE_EXE | TW_PROBE_STATUS | TW_PROBE_ROOT;
+		unsigned int what = TW_PROC_CWD | TW_PROC_EXE | TW_PROC_STATUS | TW_PROC_ROOT;
 		int *slot = &p->argv_captured[ev->exec.old_pid % ARGV_CAPTURED_SLOTS];
 
 		if (*slot != ev->exec.old_pid)
-			what |= TW_PROBE_ARGV;
+			what |= TW_PROC_ARGV;
 		*slot = 0;
-		ret = tw_probe_read(&ev->probe, ev->exec.pid, what);
-		if (!ret && ev->probe.root == 2 && p->fan)
+		ret = tw_proc_read(&ev->proc, ev->exec.pid, what);
+		if (!ret && ev->proc.root == 2 && p->fan)
 			ret = mark_namespace(p, ev->exec.pid);
 		/* A process under another root: it may bring its own libc to probe. */
-		if (!ret && ev->probe.root == 2 &&
+		if (!ret && ev->proc.root == 2 &&
 		    tw_source_probe_root_libc(p->src, ev->exec.pid) > 0) {
 			ret = tw_decoder_refresh_uprobes(p->dec, tw_source_uprobe_group(p->src));
 			p->refreshed = true;
@@ -689,7 +689,7 @@ static int arrival_read(struct tw_pipeline *p, struct tw_event *ev)
 	}
 	case TW_EV_CHDIR:
 		if (ev->chdir.ret == 0)
-			return tw_probe_read(&ev->probe, ev->tid, TW_PROBE_CWD);
+			return tw_proc_read(&ev->proc, ev->tid, TW_PROC_CWD);
 		return 0;
 	default:
 		return 0;
@@ -707,7 +707,7 @@ static int on_raw_event(int cpu, uint64_t ts, const void *data, int size, void *
 		return ret;
 	ret = arrival_read(p, ev);
 	if (!ret && p->rec)
-		ret = record_event(p, cpu, ts, data, size, &ev->probe);
+		ret = record_event(p, cpu, ts, data, size, &ev->proc);
 	if (!ret && p->refreshed && p->rec) {
 		ret = tw_decoder_for_each_event(p->dec, record_format, p);
 		if (!ret) {
@@ -1521,7 +1521,7 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 	return 0;
 }
 
-static int get_probe(struct tw_rec_cursor *c, struct tw_probe *pr)
+static int get_probe(struct tw_rec_cursor *c, struct tw_proc_read *pr)
 {
 	uint32_t ppid, root;
 	int64_t uid;
@@ -1556,7 +1556,7 @@ static int get_probe(struct tw_rec_cursor *c, struct tw_probe *pr)
 
 static int replay_event(struct tw_pipeline *p, const struct tw_rec_block *b)
 {
-	struct tw_probe pr = { .uid = -1, .euid = -1 };
+	struct tw_proc_read pr = { .uid = -1, .euid = -1 };
 	const unsigned char *raw;
 	struct tw_rec_cursor c;
 	struct tw_event *ev;
@@ -1575,7 +1575,7 @@ static int replay_event(struct tw_pipeline *p, const struct tw_rec_block *b)
 	if (!ret)
 		ret = get_probe(&c, &pr);
 	if (ret) {
-		tw_probe_release(&pr);
+		tw_proc_release(&pr);
 		if (ret == -ENOMEM)
 			return ret;
 		return fail(p, -EBADMSG, "offset %llu: event block: damaged",
@@ -1586,7 +1586,7 @@ static int replay_event(struct tw_pipeline *p, const struct tw_rec_block *b)
 		void *nr = tw_realloc(p->raw, size + 8);
 
 		if (!nr) {
-			tw_probe_release(&pr);
+			tw_proc_release(&pr);
 			return -ENOMEM;
 		}
 		p->raw = nr;
@@ -1595,11 +1595,11 @@ static int replay_event(struct tw_pipeline *p, const struct tw_rec_block *b)
 	memcpy(p->raw, raw, size);
 	ret = tw_decoder_decode(p->dec, (int)cpu, ts, p->raw, (int)size, &ev);
 	if (ret <= 0) {
-		tw_probe_release(&pr);
+		tw_proc_release(&pr);
 		return ret;
 	}
-	tw_probe_release(&ev->probe);
-	ev->probe = pr;
+	tw_proc_release(&ev->proc);
+	ev->proc = pr;
 	return push_event(p, ev);
 }
 
@@ -1958,7 +1958,7 @@ static int join_existing_tree(struct tw_pipeline *p)
 	int ret;
 
 	do {
-		ret = tw_probe_tree("/proc", p->opts.tree_pid, tree_known, tree_join, p);
+		ret = tw_proc_tree("/proc", p->opts.tree_pid, tree_known, tree_join, p);
 	} while (ret > 0);
 	if (ret == -ESRCH)
 		return tw_err(ESRCH, "process %d is not running (--pid)", p->opts.tree_pid);
@@ -2048,7 +2048,7 @@ static int open_live(struct tw_pipeline *p)
 	if (p->opts.no_snapshot)
 		return 0;
 	/* Events are on: whatever changes while we walk /proc is in the stream too. */
-	ret = tw_probe_snapshot("/proc", p->cgroup_root, seed_task, p);
+	ret = tw_proc_snapshot("/proc", p->cgroup_root, seed_task, p);
 	if (ret)
 		return tw_err(ret, "cannot read the process table from /proc: %s", strerror(-ret));
 	return 0;

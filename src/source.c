@@ -16,7 +16,7 @@
 #include <traceevent/kbuffer.h>
 #include <tracefs/tracefs.h>
 
-#include "probe.h"
+#include "procfs.h"
 #include "source.h"
 #include "uprobe.h"
 #include "util.h"
@@ -111,7 +111,7 @@ static int remove_if_stale(const char *name, int pid)
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
 		goto out_close;	/* its owner lives */
 	/* Lock free: a dead run, or a run of an older version that takes none. */
-	if (pid != getpid() && tw_probe_is_tracewatch(pid))
+	if (pid != getpid() && tw_proc_is_tracewatch(pid))
 		goto out_close;
 	inst = tracefs_instance_alloc(NULL, name);
 	if (!inst) {
@@ -640,7 +640,7 @@ int tw_source_probe_root_libc(struct tw_source *s, int pid)
 
 	if (!s->uprobes || strcmp(s->probe_kind, "libc uprobes") || s->nr_probed >= TW_UPROBE_MAX_LIBCS)
 		return 0;
-	if (tw_probe_mnt_ns(pid, &ns))
+	if (tw_proc_mnt_ns(pid, &ns))
 		return 0;	/* gone already */
 	for (i = 0; i < s->nr_seen_ns; i++)
 		if (s->seen_ns[i] == ns)

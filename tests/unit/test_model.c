@@ -116,9 +116,9 @@ static void chdir_done(struct tw_model *m, uint64_t ts, int tid, const char *cwd
 	ev->ts = ts;
 	ev->tid = tid;
 	ev->chdir.ret = 0;
-	ev->probe.t_start = t_start;
-	ev->probe.t_read = t_read;
-	ev->probe.cwd = cwd ? strdup(cwd) : NULL;
+	ev->proc.t_start = t_start;
+	ev->proc.t_read = t_read;
+	ev->proc.cwd = cwd ? strdup(cwd) : NULL;
 	apply(m, ev);
 }
 
@@ -146,15 +146,15 @@ static void exec_ev(struct tw_model *m, uint64_t ts, int pid, int old_pid, const
 	ev->exec.old_pid = old_pid;
 	ev->exec.filename = strdup(filename);
 	if (p) {
-		ev->probe.t_start = p->t_start;
-		ev->probe.t_read = p->t_read;
-		ev->probe.cwd = p->cwd ? strdup(p->cwd) : NULL;
-		ev->probe.exe = p->exe ? strdup(p->exe) : NULL;
+		ev->proc.t_start = p->t_start;
+		ev->proc.t_read = p->t_read;
+		ev->proc.cwd = p->cwd ? strdup(p->cwd) : NULL;
+		ev->proc.exe = p->exe ? strdup(p->exe) : NULL;
 		if (p->argv) {
-			ev->probe.argv = strdup(p->argv);
-			ev->probe.argv_len = strlen(p->argv) + 1;
+			ev->proc.argv = strdup(p->argv);
+			ev->proc.argv_len = strlen(p->argv) + 1;
 		}
-		ev->probe.uid = 0;
+		ev->proc.uid = 0;
 	}
 	apply(m, ev);
 }
@@ -619,8 +619,8 @@ static void test_clone_into_cgroup(void **state)
 	ev->tid = 100;
 	ev->newtask.pid = 200;
 	ev->newtask.clone_flags = 0x200000000ull;
-	ev->probe.cgroup = strdup("/b");
-	ev->probe.cgroup_id = 22;
+	ev->proc.cgroup = strdup("/b");
+	ev->proc.cgroup_id = 22;
 	apply(m, ev);
 	exec_ev(m, 20, 200, 200, "/bin/x", NULL);
 	assert_int_equal(tw_model_flush(m), 0);
@@ -890,8 +890,8 @@ static void test_alloc_failures(void **state)
 			ev[i] = tw_event_new(i == 0 ? TW_EV_NEWTASK : i == 1 ? TW_EV_CHDIR :
 						i == 2 ? TW_EV_EXEC : TW_EV_EXIT);
 		ev[0]->ts = 10; ev[0]->tid = 100; ev[0]->newtask.pid = 200;
-		ev[1]->ts = 20; ev[1]->tid = 200; ev[1]->probe.cwd = strdup("/d");
-		ev[1]->probe.t_start = 21; ev[1]->probe.t_read = 22;
+		ev[1]->ts = 20; ev[1]->tid = 200; ev[1]->proc.cwd = strdup("/d");
+		ev[1]->proc.t_start = 21; ev[1]->proc.t_read = 22;
 		ev[2]->ts = 30; ev[2]->tid = 200; ev[2]->exec.pid = 200; ev[2]->exec.old_pid = 200;
 		ev[2]->exec.filename = strdup("./x");
 		ev[3]->ts = 40; ev[3]->exit.pid = 200;

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "path.h"
-#include "probe.h"
+#include "procfs.h"
 #include "util.h"
 
 static char *fake_realpath(const char *dir, void *ctx)
@@ -80,12 +80,12 @@ static void test_comm(void **state)
 
 static void test_probe_self(void **state)
 {
-	struct tw_probe p = { .uid = -1 };
+	struct tw_proc_read p = { .uid = -1 };
 	char cwd[4096];
 
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	assert_int_equal(tw_probe_read(&p, getpid(), TW_PROBE_CWD | TW_PROBE_EXE | TW_PROBE_ARGV |
-							TW_PROBE_STATUS), 0);
+	assert_int_equal(tw_proc_read(&p, getpid(), TW_PROC_CWD | TW_PROC_EXE | TW_PROC_ARGV |
+							TW_PROC_STATUS), 0);
 	assert_string_equal(p.cwd, cwd);
 	assert_non_null(p.exe);
 	assert_non_null(strstr(p.exe, "test_path"));
@@ -94,22 +94,22 @@ static void test_probe_self(void **state)
 	assert_int_equal(p.uid, (long)getuid());
 	assert_int_equal(p.ppid, getppid());
 	assert_true(p.t_read >= p.t_start && p.t_start > 0);
-	tw_probe_release(&p);
+	tw_proc_release(&p);
 }
 
 static void test_probe_vanished(void **state)
 {
-	struct tw_probe p = { .uid = -1 };
+	struct tw_proc_read p = { .uid = -1 };
 
 	/* pid_max is at most 4194304: this pid can't exist. */
-	assert_int_equal(tw_probe_read(&p, 4194305, TW_PROBE_CWD | TW_PROBE_EXE | TW_PROBE_ARGV |
-							TW_PROBE_STATUS), 0);
+	assert_int_equal(tw_proc_read(&p, 4194305, TW_PROC_CWD | TW_PROC_EXE | TW_PROC_ARGV |
+							TW_PROC_STATUS), 0);
 	assert_null(p.cwd);
 	assert_null(p.exe);
 	assert_null(p.argv);
 	assert_int_equal(p.uid, -1);
 	assert_true(p.t_read != 0);
-	tw_probe_release(&p);
+	tw_proc_release(&p);
 }
 
 static int count_self(const struct tw_proc_task *t, void *ctx)
@@ -129,9 +129,9 @@ static void test_snapshot_finds_self(void **state)
 {
 	int found = 0;
 
-	assert_int_equal(tw_probe_snapshot("/proc", NULL, count_self, &found), 0);
+	assert_int_equal(tw_proc_snapshot("/proc", NULL, count_self, &found), 0);
 	assert_int_equal(found, 1);
-	assert_int_equal(tw_probe_snapshot("/nonexistent-proc", NULL, count_self, &found), -ENOENT);
+	assert_int_equal(tw_proc_snapshot("/nonexistent-proc", NULL, count_self, &found), -ENOENT);
 }
 
 struct fs_case {
@@ -217,7 +217,7 @@ static void test_snapshot_fs_groups(void **state)
 	c.fork_child = spawn_waiter(0, kids);
 	assert_true(c.clonefs_child > 0 && c.fork_child > 0);
 	assert_true(c.shared_thread > 0 && c.private_thread > 0);
-	assert_int_equal(tw_probe_snapshot("/proc", NULL, record_owner, &c), 0);
+	assert_int_equal(tw_proc_snapshot("/proc", NULL, record_owner, &c), 0);
 	assert_int_equal(c.seen, 4);
 	assert_int_equal(c.owner[0], getpid());
 	assert_int_equal(c.owner[1], -1);

@@ -304,9 +304,9 @@ static void test_free_queued(void **state)
 	for (i = 0; i < 40; i++) {
 		ev = mk(TW_EV_EXEC, i % 4, 1000 - i, i); /* late pushes: exercise inserts */
 		ev->exec.filename = tw_strdup("/usr/bin/env");
-		ev->probe.cwd = tw_strdup("/tmp");
+		ev->proc.cwd = tw_strdup("/tmp");
 		assert_non_null(ev->exec.filename);
-		assert_non_null(ev->probe.cwd);
+		assert_non_null(ev->proc.cwd);
 		assert_int_equal(tw_reorder_push(ro, ev), 0);
 	}
 	expect(tw_reorder_pop_any(ro), 3, 961, 39);

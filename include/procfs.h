@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * probe.h - the /proc side channel: reads of a task's cwd, exe, cmdline and ids at the moment
- * an event is read, and the snapshot of the tasks that exist when tracing starts.
+ * procfs.h - the /proc side channel ("arrival reads"; "probe" means only u/eprobes): reads
+ * of a task's cwd, exe, cmdline and ids at the moment an event is read, and the snapshot of
+ * the tasks that exist when tracing starts.
  * Every read is stamped with CLOCK_MONOTONIC before and after, so the model can decide
  * whether the value can still be the one in force at the event's own (earlier) time.
  */
-#ifndef TW_PROBE_H
-#define TW_PROBE_H
+#ifndef TW_PROCFS_H
+#define TW_PROCFS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,25 +15,25 @@
 
 #include "event.h"
 
-/* Which parts of /proc/<pid> tw_probe_read() reads. */
+/* Which parts of /proc/<pid> tw_proc_read() reads. */
 enum {
-	TW_PROBE_CWD = 1 << 0,
-	TW_PROBE_EXE = 1 << 1,
-	TW_PROBE_ARGV = 1 << 2,
-	TW_PROBE_STATUS = 1 << 3,	/* uid and ppid */
-	TW_PROBE_ROOT = 1 << 4,		/* whether its root directory is ours */
+	TW_PROC_CWD = 1 << 0,
+	TW_PROC_EXE = 1 << 1,
+	TW_PROC_ARGV = 1 << 2,
+	TW_PROC_STATUS = 1 << 3,	/* uid and ppid */
+	TW_PROC_ROOT = 1 << 4,		/* whether its root directory is ours */
 };
 
 /*
  * Read the parts of /proc/@pid named by @what into @p (fields that could not be read stay
  * NULL / -1; a task that vanished mid-read is not an error). Sets p->t_start before the first
  * read and p->t_read after the last. Returns 0, or -ENOMEM (then @p holds what was read so far,
- * still to be released with tw_probe_release()).
+ * still to be released with tw_proc_release()).
  */
-int tw_probe_read(struct tw_probe *p, int pid, unsigned int what);
+int tw_proc_read(struct tw_proc_read *p, int pid, unsigned int what);
 
 /* Free the strings of @p and reset it to "nothing read". */
-void tw_probe_release(struct tw_probe *p);
+void tw_proc_release(struct tw_proc_read *p);
 
 /*
  * Read the target of the symlink @path (any length). Returns a malloc'd string the caller
@@ -53,20 +54,20 @@ char *tw_cgroup_v2_root(const char *mountinfo);
  * can't be read: the cgroup was removed meanwhile). Returns 0, -ENOENT (task gone or no v2
  * line), or -ENOMEM.
  */
-int tw_probe_cgroup(int pid, const char *v2_root, char **path, uint64_t *id);
+int tw_proc_cgroup(int pid, const char *v2_root, char **path, uint64_t *id);
 
 /*
  * The mount namespace of @pid (the inode number of /proc/@pid/ns/mnt) into *@ns. Returns 0,
  * or -ESRCH when the task is gone or the link can't be read.
  */
-int tw_probe_mnt_ns(int pid, uint64_t *ns);
+int tw_proc_mnt_ns(int pid, uint64_t *ns);
 
 /*
  * Whether @pid is a live process whose comm starts with "tracewatch", in this pid namespace.
  * Not a proof of life (a renamed copy, another pid namespace): only the fallback owner test
  * for runs of older tracewatch versions, which hold no lock on their instance.
  */
-bool tw_probe_is_tracewatch(int pid);
+bool tw_proc_is_tracewatch(int pid);
 
 /*
  * Call @cb(tid, ctx) for every task of process @root and of its descendants in /proc/@proc_dir
@@ -74,7 +75,7 @@ bool tw_probe_is_tracewatch(int pid);
  * process does. Returns how many were reported, -ESRCH when @root is not there, -ENOMEM, or
  * the first negative return of @cb.
  */
-int tw_probe_tree(const char *proc_dir, int root, bool (*known)(int tid, void *ctx),
+int tw_proc_tree(const char *proc_dir, int root, bool (*known)(int tid, void *ctx),
 		  int (*cb)(int tid, void *ctx), void *ctx);
 
 /* One task found in /proc at start. Borrowed strings: valid during the callback only. */
@@ -86,7 +87,7 @@ struct tw_proc_task {
 	const char *cwd;	/* NULL when unreadable (kernel thread, vanished, no permission) */
 	const char *cgroup;	/* v2 cgroup path, NULL unknown */
 	uint64_t cgroup_id;	/* 0 unknown */
-	int root;		/* as struct tw_probe's root */
+	int root;		/* as struct tw_proc_read's root */
 	/*
 	 * Which task shares this one's fs_struct (cwd): the tid of one reported earlier, -1
 	 * none (its own, even for a thread that unshare(CLONE_FS)d), 0 unknown (no kcmp(2)):
@@ -106,7 +107,7 @@ struct tw_proc_task {
  * and returns it; returns 0 after a full walk, -ENOMEM, or -errno when @proc_dir can't be
  * opened.
  */
-int tw_probe_snapshot(const char *proc_dir, const char *v2_root,
+int tw_proc_snapshot(const char *proc_dir, const char *v2_root,
 		      int (*cb)(const struct tw_proc_task *t, void *ctx), void *ctx);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* probe.c - /proc side-channel reads at event arrival, and the start-up task snapshot. */
+/* procfs.c - /proc side-channel reads at event arrival, and the start-up task snapshot. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <linux/kcmp.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "procfs.h"
 #include "util.h"
 
 char *tw_readlink(const char *path)
@@ -181,7 +181,7 @@ static int read_root(int pid)
 	return o == m && !memcmp(ns, own, m) ? 1 : 2;
 }
 
-int tw_probe_read(struct tw_probe *p, int pid, unsigned int what)
+int tw_proc_read(struct tw_proc_read *p, int pid, unsigned int what)
 {
 	char path[64];
 	char *buf;
@@ -189,19 +189,19 @@ int tw_probe_read(struct tw_probe *p, int pid, unsigned int what)
 	int ret;
 
 	p->t_start = tw_now_mono();
-	if (what & TW_PROBE_CWD) {
+	if (what & TW_PROC_CWD) {
 		snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
 		p->cwd = tw_readlink(path);
 		if (!p->cwd && errno == ENOMEM)
 			goto out_nomem;
 	}
-	if (what & TW_PROBE_EXE) {
+	if (what & TW_PROC_EXE) {
 		snprintf(path, sizeof(path), "/proc/%d/exe", pid);
 		p->exe = tw_readlink(path);
 		if (!p->exe && errno == ENOMEM)
 			goto out_nomem;
 	}
-	if (what & TW_PROBE_ARGV) {
+	if (what & TW_PROC_ARGV) {
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 		ret = read_file(path, &buf, &len);
 		if (ret == -ENOMEM)
@@ -214,9 +214,9 @@ int tw_probe_read(struct tw_probe *p, int pid, unsigned int what)
 			free(buf);
 		}
 	}
-	if (what & TW_PROBE_ROOT)
+	if (what & TW_PROC_ROOT)
 		p->root = read_root(pid);
-	if (what & TW_PROBE_STATUS) {
+	if (what & TW_PROC_STATUS) {
 		snprintf(path, sizeof(path), "/proc/%d/status", pid);
 		ret = read_file(path, &buf, &len);
 		if (ret == -ENOMEM)
@@ -238,7 +238,7 @@ out_nomem:
 	return -ENOMEM;
 }
 
-void tw_probe_release(struct tw_probe *p)
+void tw_proc_release(struct tw_proc_read *p)
 {
 	free(p->cwd);
 	free(p->exe);
@@ -297,7 +297,7 @@ char *tw_cgroup_v2_root(const char *mountinfo)
 	return found;
 }
 
-int tw_probe_cgroup(int pid, const char *v2_root, char **path, uint64_t *id)
+int tw_proc_cgroup(int pid, const char *v2_root, char **path, uint64_t *id)
 {
 	char file[64];
 	char *buf, *line;
@@ -335,7 +335,7 @@ int tw_probe_cgroup(int pid, const char *v2_root, char **path, uint64_t *id)
 	return ret;
 }
 
-int tw_probe_mnt_ns(int pid, uint64_t *ns)
+int tw_proc_mnt_ns(int pid, uint64_t *ns)
 {
 	char path[64], *link;
 
@@ -348,7 +348,7 @@ int tw_probe_mnt_ns(int pid, uint64_t *ns)
 	return 0;
 }
 
-bool tw_probe_is_tracewatch(int pid)
+bool tw_proc_is_tracewatch(int pid)
 {
 	char path[64], comm[32] = "";
 	FILE *f;
@@ -523,7 +523,7 @@ static int snap_read(const char *proc_dir, const char *v2_root, int tgid, int ti
 	if (!st->cwd && errno == ENOMEM)
 		return -ENOMEM;
 	t->cwd = st->cwd;
-	ret = v2_root ? tw_probe_cgroup(tid, v2_root, &st->cgroup, &t->cgroup_id) : -ENOENT;
+	ret = v2_root ? tw_proc_cgroup(tid, v2_root, &st->cgroup, &t->cgroup_id) : -ENOENT;
 	if (ret == -ENOMEM)
 		return ret;
 	t->cgroup = st->cgroup;
@@ -531,7 +531,7 @@ static int snap_read(const char *proc_dir, const char *v2_root, int tgid, int ti
 	return 0;
 }
 
-int tw_probe_snapshot(const char *proc_dir, const char *v2_root,
+int tw_proc_snapshot(const char *proc_dir, const char *v2_root,
 		      int (*cb)(const struct tw_proc_task *t, void *ctx), void *ctx)
 {
 	struct snap_task *tasks = NULL;
@@ -585,13 +585,13 @@ int tw_probe_snapshot(const char *proc_dir, const char *v2_root,
 	return ret;
 }
 
-/* One task seen by tw_probe_tree(). */
+/* One task seen by tw_proc_tree(). */
 struct tree_entry {
 	int tid, tgid, ppid;
 	bool in;
 };
 
-int tw_probe_tree(const char *proc_dir, int root, bool (*known)(int tid, void *ctx),
+int tw_proc_tree(const char *proc_dir, int root, bool (*known)(int tid, void *ctx),
 		  int (*cb)(int tid, void *ctx), void *ctx)
 {
 	struct tree_entry *all = NULL;
