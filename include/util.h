@@ -37,6 +37,28 @@ long tw_fault_injected(void);
 void tw_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tw_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+#include <sys/types.h>
+
+/* A user of the system's user database. */
+struct tw_user {
+	uid_t uid;
+	gid_t gid;
+	char name[64];
+};
+
+/*
+ * Look up @name (a user name, or a number) into @u. Returns 0 or -ENOENT. A statically linked
+ * tracewatch reads /etc/passwd itself: the NSS modules (systemd, sss, ...) are shared
+ * libraries built for the shared libc and crash a static binary that loads them.
+ */
+int tw_user_lookup(const char *name, struct tw_user *u);
+
+/*
+ * The supplementary groups of @u (initgroups(3); /etc/group only in a static binary).
+ * Returns 0 or -errno.
+ */
+int tw_user_init_groups(const struct tw_user *u);
+
 /* CLOCK_MONOTONIC in nanoseconds: the same clock as the trace's "mono" clock. */
 uint64_t tw_now_mono(void);
 

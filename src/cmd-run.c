@@ -94,27 +94,17 @@ struct run_user {
 
 static int lookup_user(const char *user, struct run_user *u)
 {
-	struct passwd *pw;
-	char *end;
+	struct tw_user pw;
 
-	errno = 0;
-	pw = getpwnam(user);
-	if (!pw && user[0] >= '0' && user[0] <= '9') {
-		unsigned long v = strtoul(user, &end, 10);
-
-		if (!*end)
-			pw = getpwuid((uid_t)v);
-	}
-	if (!pw) {
-		fprintf(stderr, "tracewatch: --user %s: no such user%s%s\n", user,
-			errno ? ": " : "", errno ? strerror(errno) : "");
+	if (tw_user_lookup(user, &pw)) {
+		fprintf(stderr, "tracewatch: --user %s: no such user\n", user);
 		return -ENOENT;
 	}
-	u->name = tw_strdup(pw->pw_name);
+	u->name = tw_strdup(pw.name);
 	if (!u->name)
 		return -ENOMEM;
-	u->uid = pw->pw_uid;
-	u->gid = pw->pw_gid;
+	u->uid = pw.uid;
+	u->gid = pw.gid;
 	return 0;
 }
 
@@ -155,8 +145,13 @@ static void __attribute__((noreturn)) run_child(int go, int err, char **command,
 		_exit(EXIT_ABORTED);
 	close(go);
 	if (u->name) {
-		if (initgroups(u->name, u->gid))
-			child_fail(err, errno, 1);
+		struct tw_user tu = { .uid = u->uid, .gid = u->gid };
+		int ret;
+
+		snprintf(tu.name, sizeof(tu.name), "%s", u->name);
+		ret = tw_user_init_groups(&tu);
+		if (ret)
+			child_fail(err, -ret, 1);
 		if (setgid(u->gid))
 			child_fail(err, errno, 2);
 		if (setuid(u->uid))

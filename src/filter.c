@@ -2,18 +2,18 @@
 /* filter.c - record filters by cgroup path prefix, container id prefix, host or container. */
 #include <errno.h>
 #include <fnmatch.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "filter.h"
+#include "util.h"
 
 int tw_filter_add(struct tw_filter_set *set, const char *value, bool is_uid)
 {
 	if (set->n >= TW_FILTER_MAX_VALUES)
 		return -E2BIG;
 	if (is_uid) {
-		struct passwd *pw;
+		struct tw_user u;
 		char *end;
 		unsigned long v;
 
@@ -23,10 +23,9 @@ int tw_filter_add(struct tw_filter_set *set, const char *value, bool is_uid)
 			set->uids[set->n++] = (uid_t)v;
 			return 0;
 		}
-		pw = getpwnam(value);
-		if (!pw)
+		if (value[0] == '-' || tw_user_lookup(value, &u))
 			return -EINVAL;
-		set->uids[set->n++] = pw->pw_uid;
+		set->uids[set->n++] = u.uid;
 		return 0;
 	}
 	set->globs[set->n++] = value;

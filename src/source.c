@@ -393,10 +393,10 @@ static void setup_uprobes(struct tw_source *s, const struct tw_source_opts *opts
 	else if (libc)
 		s->uprobes = tw_uprobes_create(s->inst, s->uprobe_group, libcs, 1,
 					       opts->uprobe_args, s->no_syscalls);
-	if (!s->uprobes && s->no_syscalls && !opts->no_syscalls)
-		s->no_syscalls = false;	/* the uprobes failed: back to the syscall events */
 	else
 		tw_warn("uprobes: cannot find the libc in use; using /proc only");
+	if (!s->uprobes && s->no_syscalls && !opts->no_syscalls)
+		s->no_syscalls = false;	/* the uprobes failed: back to the syscall events */
 	if (s->uprobes && !s->probe_kind) {
 		struct stat st;
 

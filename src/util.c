@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* util.c - allocation wrappers with test-build fault injection, messages, growable buffer. */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,4 +212,81 @@ void tw_buf_release(struct tw_buf *b)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+}
+
+/* Whether this process runs a statically linked binary (no shared libc mapped). */
+static bool static_binary(void)
+{
+	static int known = -1;
+	char line[512];
+	FILE *f;
+
+	if (known >= 0)
+		return known;
+	known = 1;
+	f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return known;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "/libc.so") || strstr(line, "/libc-")) {
+			known = 0;
+			break;
+		}
+	fclose(f);
+	return known;
+}
+
+int tw_user_lookup(const char *name, struct tw_user *u)
+{
+	bool numeric = *name && strspn(name, "0123456789") == strlen(name);
+	uid_t want = numeric ? (uid_t)strtoul(name, NULL, 10) : 0;
+	struct passwd *pw = NULL;
+	FILE *f;
+
+	if (!static_binary()) {
+		pw = getpwnam(name);
+		if (!pw && numeric)
+			pw = getpwuid(want);
+	} else if ((f = fopen("/etc/passwd", "re"))) {
+		while ((pw = fgetpwent(f)))
+			if (!strcmp(pw->pw_name, name) || (numeric && pw->pw_uid == want))
+				break;
+		if (pw)
+			snprintf(u->name, sizeof(u->name), "%s", pw->pw_name);
+		fclose(f);
+		if (pw)
+			goto found_name;
+	}
+	if (!pw)
+		return -ENOENT;
+	snprintf(u->name, sizeof(u->name), "%s", pw->pw_name);
+found_name:
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	return 0;
+}
+
+int tw_user_init_groups(const struct tw_user *u)
+{
+	gid_t groups[256];
+	struct group *gr;
+	int n = 0;
+	FILE *f;
+
+	if (!static_binary())
+		return initgroups(u->name, u->gid) ? -errno : 0;
+	groups[n++] = u->gid;
+	f = fopen("/etc/group", "re");
+	while (f && (gr = fgetgrent(f)) && n < (int)TW_ARRAY_SIZE(groups)) {
+		char **m;
+
+		for (m = gr->gr_mem; m && *m; m++)
+			if (!strcmp(*m, u->name) && gr->gr_gid != u->gid) {
+				groups[n++] = gr->gr_gid;
+				break;
+			}
+	}
+	if (f)
+		fclose(f);
+	return setgroups((size_t)n, groups) ? -errno : 0;
 }
