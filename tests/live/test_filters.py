@@ -181,7 +181,8 @@ def test_identity(tmp):
     execs = [r for r in recs if r["event"] == "exec"]
     by_id = {r["exec_id"]: r for r in execs if r["exec_id"]}
     shells = [r for r in execs if r["pid"] == first["pid"] and r["comm"] == "sh"]
-    progs = sorted((r for r in execs if r["path"] == prog), key=lambda r: r["ts_ns"])
+    progs = sorted((r for r in execs if r["comm"] == f"{U}id" and r["argv"] and
+                    r["argv"][-1] in ("one", "two")), key=lambda r: r["ts_ns"])
     check("every exec record of the run has an exec_id",
           all(r["exec_id"] for r in shells + progs), [(r["comm"], r["exec_id"]) for r in
                                                       shells + progs])
