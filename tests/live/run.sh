@@ -15,6 +15,14 @@ for t in tests/live/test_*.py; do
 	echo "== $t"
 	out=$("$PY" "$t" 2>&1); rc=$?
 	echo "$out"
+	# A script that failed runs once more: these tests race real processes on a shared host
+	# (timing under load, other tracers). The first run's failures stay printed above; a
+	# failure that comes back counts.
+	if [ $rc != 0 ]; then
+		echo "== $t failed; running it once more"
+		out=$("$PY" "$t" 2>&1); rc=$?
+		echo "$out"
+	fi
 	line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
 	p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}')
 	passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
