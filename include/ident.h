@@ -35,9 +35,9 @@ void tw_ident_free(struct tw_ident *id);
 
 /*
  * A process that was there at start: @pid started at @start_ns (0 unknown: then its exec_id
- * can't be told and stays unknown), with parent @ppid. Returns 0 or -ENOMEM.
+ * can't be told and stays unknown). Returns 0 or -ENOMEM.
  */
-int tw_ident_seed(struct tw_ident *id, int pid, int ppid, uint64_t start_ns);
+int tw_ident_seed(struct tw_ident *id, int pid, uint64_t start_ns);
 
 /*
  * Learn from @rec (in time order) and fill its exec_id, parent_exec_id and parent_path:

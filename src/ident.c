@@ -113,7 +113,7 @@ static struct proc *add(struct tw_ident *id, int pid, uint64_t start_ns, const s
 	return p;
 }
 
-int tw_ident_seed(struct tw_ident *id, int pid, int ppid, uint64_t start_ns)
+int tw_ident_seed(struct tw_ident *id, int pid, uint64_t start_ns)
 {
 	struct proc *p;
 
@@ -123,7 +123,6 @@ int tw_ident_seed(struct tw_ident *id, int pid, int ppid, uint64_t start_ns)
 	if (!p)
 		return -ENOMEM;
 	set_id(id, p);
-	(void)ppid;
 	return 0;
 }
 

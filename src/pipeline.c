@@ -344,9 +344,7 @@ static int release_failures(struct tw_pipeline *p, int pid, bool fold)
 		else
 			tw_record_free(r);
 	}
-	p->held_fail_tail = pp;
-	while (*p->held_fail_tail)
-		p->held_fail_tail = &(*p->held_fail_tail)->next;
+	p->held_fail_tail = pp;	/* the walk ended on the list's last link */
 	return ret ? ret : n;
 }
 
@@ -776,7 +774,7 @@ static int seed_model(struct tw_pipeline *p, const struct tw_proc_task *t)
 	int ret = tw_model_seed(p->model, t);
 
 	if (!ret && t->tid == t->tgid)
-		ret = tw_ident_seed(p->ident, t->tgid, t->ppid, t->start_ns);
+		ret = tw_ident_seed(p->ident, t->tgid, t->start_ns);
 	return ret;
 }
 

@@ -52,7 +52,7 @@ static void test_tree_and_pid_reuse(void **state)
 	struct tw_ident *id = tw_ident_new("3f2a9c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b");
 
 	assert_non_null(id);
-	assert_int_equal(tw_ident_seed(id, 100, 1, 5000), 0);
+	assert_int_equal(tw_ident_seed(id, 100, 5000), 0);
 	/* the shell execs itself again: N goes from 0 (the image at start) to 1 */
 	feed(id, rec(TW_REC_EXEC, 10, 100, 100, 1, "/bin/bash"), "3f2a9c1e:100:5000:1", NULL, NULL);
 	feed(id, rec(TW_REC_FORK, 20, 200, 200, 100, NULL), NULL, NULL, NULL);
@@ -86,10 +86,10 @@ static void test_unknown_start(void **state)
 	/* an exec of a process neither seen at start nor forked while traced */
 	feed(id, rec(TW_REC_EXEC, 10, 400, 400, 1, "/bin/true"), NULL, NULL, NULL);
 	/* seen at start but its start time could not be read */
-	assert_int_equal(tw_ident_seed(id, 500, 1, 0), 0);
+	assert_int_equal(tw_ident_seed(id, 500, 0), 0);
 	feed(id, rec(TW_REC_EXEC, 20, 500, 500, 1, "/bin/true"), NULL, NULL, NULL);
 	/* a boot id is never made up either: zeros */
-	assert_int_equal(tw_ident_seed(id, 600, 1, 77), 0);
+	assert_int_equal(tw_ident_seed(id, 600, 77), 0);
 	feed(id, rec(TW_REC_EXEC, 30, 600, 600, 1, "/bin/true"), "00000000:600:77:1", NULL, NULL);
 	tw_ident_free(id);
 }
@@ -110,7 +110,7 @@ static void test_alloc_failures(void **state)
 		r[2] = rec(TW_REC_EXIT, 40, 200, 200, 100, NULL);
 		tw_fault_inject_after(n);
 		id = tw_ident_new("abc");
-		if (id && tw_ident_seed(id, 100, 1, 5))
+		if (id && tw_ident_seed(id, 100, 5))
 			ret = -1;
 		for (i = 0; id && i < 3; i++)
 			if (tw_ident_record(id, r[i]))
