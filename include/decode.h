@@ -20,6 +20,7 @@ struct tw_event_spec {
 	const char *name;
 	bool required;		/* tracewatch cannot work without it */
 	int tag;		/* decoder-private */
+	const char *filter;	/* tracefs filter written when it is enabled; NULL: none */
 };
 
 /* NULL-terminated list of the events tracewatch uses. */

@@ -26,6 +26,9 @@ enum tw_event_type {
 	TW_EV_NS_EXIT,	/* syscalls:sys_exit_unshare / sys_exit_setns: ret */
 	TW_EV_FAN_EXEC,	/* fanotify FAN_OPEN_EXEC: a file the kernel opened for an exec */
 	TW_EV_TASK_END,	/* taskstats: a task ended (exit code, uid, times) */
+	TW_EV_SETID,	/* setuid/setreuid/setresuid/seteuid called (syscall event or uprobe) */
+	TW_EV_SETID_EXIT, /* ... and returned (ret) */
+	TW_EV_PRIV,	/* prctl(PR_SET_NO_NEW_PRIVS) or ptrace(TRACEME/ATTACH/SEIZE) called */
 	TW_EV_NR,
 };
 
@@ -44,11 +47,31 @@ struct tw_proc_read {
 	size_t argv_len;
 	long uid;		/* real uid from /proc/<pid>/status, -1 unknown */
 	long euid;		/* effective uid from the same line, -1 unknown */
+	long loginuid;		/* /proc/<pid>/loginuid (4294967295: unset), -1 unknown */
+	int nnp;		/* NoNewPrivs from status: 0, 1, or -1 unknown */
+	int tracer;		/* TracerPid from status: 0 not traced, > 0 traced, -1 unknown */
 	int ppid;		/* PPid from /proc/<pid>/status, 0 unknown */
 	char *cgroup;		/* v2 path from /proc/<pid>/cgroup ("0::" line) */
 	uint64_t cgroup_id;	/* inode of that cgroup directory, 0 unknown */
 	int root;		/* /proc/<pid>/root: 0 not read, 1 "/", 2 another root (chroot,
 				   container): its path strings are not in our view */
+};
+
+/* "Leave this id as it is" in a set*id call ((uid_t)-1). */
+#define TW_ID_KEEP 0xffffffffu
+
+enum tw_setid_call {
+	TW_SETID_SETUID,	/* setuid(ruid) */
+	TW_SETID_SETEUID,	/* seteuid(euid) */
+	TW_SETID_SETREUID,	/* setreuid(ruid, euid) */
+	TW_SETID_SETRESUID,	/* setresuid(ruid, euid, suid) */
+	TW_SETID_NR,
+};
+
+enum tw_priv_what {
+	TW_PRIV_NO_NEW_PRIVS,	/* the caller can no longer gain privileges on exec */
+	TW_PRIV_TRACEME,	/* the caller asks to be traced */
+	TW_PRIV_ATTACH,		/* the caller attaches to @target */
 };
 
 struct tw_event {
@@ -140,6 +163,22 @@ struct tw_event {
 			uint64_t exe_dev, exe_ino;
 			char comm[33];
 		} task_end;
+		/*
+		 * A set*id call: enter carries the ids asked for (TW_ID_KEEP: "leave as is"),
+		 * exit the result. @libc: seen as the libc function (a uprobe), which glibc
+		 * applies to every thread of the process; else the syscall of one thread.
+		 */
+		struct {
+			int call;	/* enum tw_setid_call */
+			uint32_t ruid, euid, suid;
+			long ret;	/* exit only */
+			bool libc;
+		} setid;
+		/* prctl(PR_SET_NO_NEW_PRIVS, 1) by @tid, or a ptrace request on @target. */
+		struct {
+			int what;	/* enum tw_priv_what */
+			int target;	/* ptrace ATTACH/SEIZE: the traced tid */
+		} priv;
 		struct {
 			bool setns;	/* setns(2), else unshare(2) */
 			uint64_t flags;	/* unshare_flags / setns nstype (0: any) */
@@ -150,7 +189,10 @@ struct tw_event {
 	struct tw_event *next;	/* queue link, owned by whoever holds the event */
 };
 
-/* Allocate a zeroed event (proc.uid = -1). NULL on allocation failure. Free with tw_event_free(). */
+/* Set @p to "nothing read": no strings, every number unknown (-1). Does not free. */
+void tw_proc_read_reset(struct tw_proc_read *p);
+
+/* Allocate a zeroed event (proc: nothing read). NULL on allocation failure. Free with tw_event_free(). */
 struct tw_event *tw_event_new(enum tw_event_type type);
 /* Free the event and every string it owns. Accepts NULL. Does not follow ->next. */
 void tw_event_free(struct tw_event *ev);

@@ -86,6 +86,11 @@ enum tw_fan_kind {
 
 #define TW_FAN_DELETED	(1u << 0) /* unlinked (also set for memfds) */
 #define TW_FAN_OTHER_NS (1u << 1) /* path is in another mount namespace's view */
+/*
+ * Set-user-ID (or -group-ID) file on a mount with "nosuid" (fstatfs ST_NOSUID): the kernel
+ * ignores those bits on exec. Only looked for when the mode has one of them.
+ */
+#define TW_FAN_NOSUID (1u << 2)
 
 /* One item. Plain data; @path is borrowed and valid during the callback only. */
 struct tw_fan_item {
@@ -101,7 +106,7 @@ struct tw_fan_item {
 	uint32_t nlink;
 	uint64_t mnt_id; /* the fd's mount: unique id (6.8+) or reusable id; 0 unknown */
 	enum tw_fan_kind kind;
-	unsigned int flags; /* TW_FAN_DELETED, TW_FAN_OTHER_NS */
+	unsigned int flags; /* TW_FAN_DELETED, TW_FAN_OTHER_NS, TW_FAN_NOSUID */
 	const char *path;   /* see the kind; NULL for TW_FAN_NOPATH */
 	size_t path_len;
 };

@@ -20,6 +20,7 @@
 #define CLONE_PARENT_FLAG 0x00008000ull
 #define CLONE_THREAD_FLAG 0x00010000ull
 #define CLONE_INTO_CGROUP_FLAG 0x200000000ull
+#define CLONE_NEWUSER_FLAG 0x10000000ull
 
 /* The cgroup v2 hierarchy's id in cgroup_attach_task's dst_root (cgrp_dfl_root). */
 #define CGROUP_V2_HIERARCHY 0
@@ -52,6 +53,36 @@ struct cwd_value {
 	int probe_tid;
 	bool listed;		/* in the model's tentative list */
 	enum tw_prov source;	/* how it was learned: uprobe, proc, snapshot, ... */
+};
+
+/* How a cred_value came to be (model-creds.c). */
+enum cred_kind {
+	CRED_KNOWN,	/* uid/euid final (-1: unknown, src says why) */
+	CRED_EXEC,	/* an exec's, decided when its record is finished */
+	CRED_FORK,	/* a fork's copy of @base */
+	CRED_SETID,	/* @base changed by a successful set*id call */
+};
+
+/*
+ * A task's real and effective uid (model-creds.c has the rules), shared by reference: a fork
+ * copies the reference when nothing changes.
+ */
+struct cred_value {
+	int refs;
+	enum cred_kind kind;
+	long uid, euid;			/* CRED_KNOWN: -1 unknown */
+	enum tw_prov src;		/* CRED_KNOWN: how they were learned, or why unknown */
+	bool unsure;			/* the program run can change them unseen */
+	struct cred_value *base;	/* not CRED_KNOWN: what it derives from */
+	int call;			/* CRED_SETID: enum tw_setid_call and its ids */
+	uint32_t ruid_arg, euid_arg;
+};
+
+/* A cred_value as read now (a pending one reads as unknown). */
+struct cred_now {
+	long uid, euid;
+	enum tw_prov src;
+	bool unsure;
 };
 
 /* A cgroup as last seen; shared by the tasks in it. A re-created cgroup gets a new id and so a new ref. */
@@ -109,6 +140,13 @@ struct task {
 	uint64_t ns_flags;
 	uint64_t proc_start;	/* fork of its process (trace time), 0 unknown */
 	struct task_end *end;	/* its task end, read before its exit event was applied */
+	struct cred_value *creds; /* NULL: unknown */
+	/* What decides whether a set-user-ID exec raises the euid: 0 no, 1 yes, -1 unknown. */
+	int8_t nnp;		/* no_new_privs */
+	int8_t traced;		/* a tracer may be attached (1: may) */
+	int8_t userns;		/* in another user namespace than the initial one */
+	int setid_call;		/* a set*id call in progress: enum tw_setid_call + 1, 0 none */
+	uint32_t setid_ruid, setid_euid;
 	uint64_t fan_since;	/* its opens after this time are for its next exec attempt */
 	UT_hash_handle hh;
 };
@@ -169,6 +207,19 @@ struct pending {
 	bool end_seen;			/* its task end arrived (or was lost) */
 	bool end_has_exe;
 	uint64_t end_dev, end_ino;
+	/* uids: */
+	struct cred_value *creds;	/* the exec's node, decided at finish */
+	bool proc_ids_ok;		/* no set*id call between the exec and the /proc read */
+	int8_t nnp, traced, userns;	/* the task's, at the exec */
+	bool setid_after;		/* a set*id call succeeded after the exec */
+	bool end_uid_ok;		/* its end's uid is the exec's: no set*id call between */
+	uint32_t end_uid;
+	bool creds_lost;		/* events were lost before the exec was finished */
+	/* the final ELF as fanotify saw it, and whether an ELF loader came with it: */
+	bool fan_final;
+	uint32_t fan_mode, fan_uid;
+	unsigned int fan_flags;
+	bool fan_host_loader;		/* the host libc's loader came with it */
 	struct pending *next;
 };
 
@@ -221,5 +272,16 @@ struct task *task_find(struct tw_model *m, int tid);
 void task_remove(struct tw_model *m, struct task *t);
 struct task *task_add(struct tw_model *m, int tid, int tgid, int ppid, struct fsgroup *fs);
 struct task *task_unknown(struct tw_model *m, int tid);
+
+/* ---- model-creds.c: uid tracking; contracts in that file ---- */
+struct cred_value *cred_get(struct cred_value *v);
+void cred_put(struct cred_value *v);
+struct cred_value *cred_known(long uid, long euid, enum tw_prov src, bool unsure);
+struct cred_value *cred_exec_pending(struct cred_value *before);
+struct cred_value *cred_fork(struct cred_value *parent);
+struct cred_value *cred_setid(struct cred_value *base, int call, uint32_t ruid, uint32_t euid);
+void cred_eval(struct cred_value *v);
+void cred_read(struct cred_value *v, struct cred_now *out);
+void cred_resolve_exec(struct cred_value *v, const struct cred_now *now);
 
 #endif

@@ -29,6 +29,13 @@ struct tw_model;
  */
 #define TW_MODEL_TASK_END_WAIT_NS (1000ull * 1000 * 1000)
 
+/* Which set*id calls the stream shows (the uids the model can follow). */
+enum tw_creds_mode {
+	TW_CREDS_NONE,		/* none: uids only from /proc and task ends */
+	TW_CREDS_LIBC,		/* libc's (uprobes): static programs' calls are not seen */
+	TW_CREDS_SYSCALLS,	/* every one (syscall events) */
+};
+
 struct tw_model_opts {
 	bool all_events;		/* also emit fork, exit and chdir records */
 	/*
@@ -44,6 +51,9 @@ struct tw_model_opts {
 	 */
 	bool fanotify;
 	bool taskstats;			/* the stream carries task ends (TW_EV_TASK_END) */
+	enum tw_creds_mode creds;
+	/* The ELF loader of the probed libc: a program it loads calls that libc (TW_CREDS_LIBC). */
+	struct tw_file_id host_loader;
 	/*
 	 * Report a path or cwd made from the tracked cwd even when nothing from the kernel
 	 * showed it right (path_check "unverified"): for the tests of the tiers themselves.
@@ -66,6 +76,7 @@ struct tw_model_stats {
 	uint64_t string_fallbacks; /* chdir strings from uprobes that could not be used */
 	uint64_t tasks;		/* tasks in the table now */
 	uint64_t pending;	/* records held back now */
+	uint64_t uid_conflicts;	/* tracked uids the kernel (/proc, task end) contradicted */
 };
 
 /* A model with an empty task table. NULL on allocation failure. */

@@ -20,7 +20,7 @@ enum {
 	TW_PROC_CWD = 1 << 0,
 	TW_PROC_EXE = 1 << 1,
 	TW_PROC_ARGV = 1 << 2,
-	TW_PROC_STATUS = 1 << 3,	/* uid and ppid */
+	TW_PROC_STATUS = 1 << 3,	/* uid, euid, ppid, NoNewPrivs, tracer; loginuid */
 	TW_PROC_ROOT = 1 << 4,		/* whether its root directory is ours */
 };
 
@@ -97,17 +97,30 @@ struct tw_proc_task {
 	uint64_t t_start;	/* CLOCK_MONOTONIC before the cwd read */
 	uint64_t t_read;	/* and after it */
 	uint64_t start_ns;	/* the task's start, ns since boot (/proc stat, clock ticks); 0 unknown */
+	/* From its status, read after the cwd: -1 unknown. */
+	long uid, euid;
+	int nnp;		/* NoNewPrivs: 0 / 1 */
+	int tracer;		/* a tracer is attached: 0 / 1 */
+	int userns;		/* in another user namespace than ours: 0 / 1 */
+	int libc;		/* maps the probed libc (tw_proc_snapshot()'s @libc): 0 / 1 */
+	bool kthread;		/* a kernel thread: no user code */
+};
+
+/* A file's identity: st_dev and st_ino (ino 0: none). */
+struct tw_file_id {
+	uint64_t dev, ino;
 };
 
 /*
  * Walk every thread of every process in /proc (@proc_dir, normally "/proc"), then call @cb for
  * each in walk order (tasks sharing an fs_struct point at the first of them, see fs_owner);
- * cgroups are read when @v2_root (tw_cgroup_v2_root()) is not NULL. Tasks that vanish during
+ * cgroups are read when @v2_root (tw_cgroup_v2_root()) is not NULL, and whether each process
+ * maps the file @libc when it is given (NULL: libc = -1). Tasks that vanish during
  * the walk are reported with what could be read. Stops at the first non-zero return of @cb
  * and returns it; returns 0 after a full walk, -ENOMEM, or -errno when @proc_dir can't be
  * opened.
  */
-int tw_proc_snapshot(const char *proc_dir, const char *v2_root,
+int tw_proc_snapshot(const char *proc_dir, const char *v2_root, const struct tw_file_id *libc,
 		      int (*cb)(const struct tw_proc_task *t, void *ctx), void *ctx);
 
 #endif

@@ -28,6 +28,13 @@ enum tw_prov {
 	/* argv_source */
 	TW_PROV_EPROBE_TRUNCATED, /* eprobe, more elements than captured */
 	TW_PROV_UPROBE_TRUNCATED, /* uprobe, more elements than captured */
+	/* uid_source (and "proc", "unresolved") */
+	TW_PROV_TRACKED,	/* followed from an earlier kernel value through forks, execs and
+				   the set*id calls seen */
+	TW_PROV_SETUID_FILE,	/* tracked, with the euid from the file's set-user-ID bit */
+	TW_PROV_TASKSTATS,	/* the real uid from the task's end (taskstats) */
+	TW_PROV_UNTRACKED,	/* unknown: a change could have been missed */
+	TW_PROV_LOST,		/* unknown: events were lost */
 	TW_PROV_NR,
 };
 
@@ -36,6 +43,7 @@ enum {
 	TW_PROV_FOR_PATH = 1 << 0,
 	TW_PROV_FOR_CWD = 1 << 1,
 	TW_PROV_FOR_ARGV = 1 << 2,
+	TW_PROV_FOR_UID = 1 << 3,
 };
 
 struct tw_prov_info {

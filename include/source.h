@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "procfs.h"
+
 #include "decode.h"
 
 struct tep_handle;
@@ -125,6 +127,14 @@ bool tw_source_chdir_string(const char *tdir);
 
 /* Whether the source runs without syscall events (asked, or decided by the option above). */
 bool tw_source_no_syscalls(const struct tw_source *s);
+
+/*
+ * The host libc file the libc uprobes are on into *@libc, and its ELF loader into *@loader
+ * (ino 0 when not found). Returns false (both zero) when there are none (no uprobes, or
+ * event probes instead).
+ */
+bool tw_source_probed_libc(const struct tw_source *s, struct tw_file_id *libc,
+			   struct tw_file_id *loader);
 
 /* Close the readers and remove the instance. Returns 0 or -errno if removal failed. NULL ok. */
 int tw_source_close(struct tw_source *s);

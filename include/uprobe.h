@@ -72,8 +72,23 @@ enum tw_uprobe_func {
 	TW_UPROBE_UNSHARE_RET,
 	TW_UPROBE_SETNS,	/* entry: nstype (a mount namespace moves the cwd) */
 	TW_UPROBE_SETNS_RET,
+	/* uid changes (entry: the ids; return: ret), and what rules out a set-user-ID exec. */
+	TW_UPROBE_SETUID,
+	TW_UPROBE_SETUID_RET,
+	TW_UPROBE_SETEUID,
+	TW_UPROBE_SETEUID_RET,
+	TW_UPROBE_SETREUID,
+	TW_UPROBE_SETREUID_RET,
+	TW_UPROBE_SETRESUID,
+	TW_UPROBE_SETRESUID_RET,
+	TW_UPROBE_PRCTL,	/* entry: option, arg2 (filtered: PR_SET_NO_NEW_PRIVS) */
+	TW_UPROBE_PTRACE,	/* entry: request, pid (filtered: TRACEME, ATTACH, SEIZE) */
 	TW_UPROBE_NR,
 };
+
+/* Number arguments an entry probe may take as fields "id0", "id1", ... (u32 each). */
+#define TW_UPROBE_IDS_MAX 3
+#define TW_UPROBE_ID_FMT "id%d"
 
 /* Event fields: the names creation writes and decoding looks up. */
 enum tw_uprobe_field {
@@ -108,6 +123,12 @@ struct tw_uprobe_def {
 	 * thread-local storage (a probe can't read it) and replaces by -1.
 	 */
 	bool after_syscall;
+	int nr_ids;			/* fields "id0".. from arguments 0..nr_ids-1 */
+	/*
+	 * tracefs filter of the event (fields "id0"..): hits that fail it are not recorded.
+	 * The trap still happens: only for functions called rarely or by few programs.
+	 */
+	const char *filter;
 };
 
 /* The probe @f (NULL when out of range): one table for creation, decoding and clean-up. */
@@ -136,6 +157,11 @@ int tw_uprobe_arg_slot(int max_args, int k);
  * (/proc/1/maps), else the first of the usual paths that exists. malloc'd; NULL if not found.
  */
 char *tw_uprobe_host_libc(void);
+
+/*
+ * The ELF loader (ld.so) of that libc, from the same maps: malloc'd; NULL if not found.
+ */
+char *tw_uprobe_host_loader(void);
 
 /*
  * Create the probes of group @group on each of the @nr_libcs files (events

@@ -26,7 +26,38 @@ enum kind {
 	K_ENTER_SETNS,
 	K_EXIT_UNSHARE,
 	K_EXIT_SETNS,
+	K_ENTER_SETID,		/* + enum tw_setid_call: one kind per call */
+	K_ENTER_SETID_LAST = K_ENTER_SETID + TW_SETID_NR - 1,
+	K_EXIT_SETID,
+	K_EXIT_SETID_LAST = K_EXIT_SETID + TW_SETID_NR - 1,
+	K_ENTER_PRCTL,
+	K_ENTER_PTRACE,
 	K_NR,
+};
+
+/* prctl(2) option that sets no_new_privs; ptrace(2) requests that make a tracee. */
+#define PR_SET_NO_NEW_PRIVS_OPT 38
+#define PTRACE_TRACEME_REQ 0
+#define PTRACE_ATTACH_REQ 16
+#define PTRACE_SEIZE_REQ 0x4206
+#define PRCTL_FILTER "option == 38"
+#define PTRACE_FILTER "request == 0 || request == 16 || request == 16902"
+
+/*
+ * The set*id syscalls: their entry event's id fields, in the order (ruid, euid, suid) of
+ * struct tw_event's setid (NULL: the call has no such argument). seteuid() has no syscall
+ * of its own (libc makes it setresuid or setreuid).
+ */
+static const struct {
+	const char *enter, *exit;
+	const char *ids[3];
+} setid_syscalls[TW_SETID_NR] = {
+	[TW_SETID_SETUID] = { "sys_enter_setuid", "sys_exit_setuid", { "uid", NULL, NULL } },
+	[TW_SETID_SETEUID] = { NULL, NULL, { NULL, NULL, NULL } },
+	[TW_SETID_SETREUID] = { "sys_enter_setreuid", "sys_exit_setreuid",
+				{ "ruid", "euid", NULL } },
+	[TW_SETID_SETRESUID] = { "sys_enter_setresuid", "sys_exit_setresuid",
+				 { "ruid", "euid", "suid" } },
 };
 
 /* Everything decode needs of one field: where it is and how big. */
@@ -50,6 +81,7 @@ struct uprobe_layout {
 	struct field ret;		/* return probes */
 	struct field sysret;		/* after a "syscall" instruction: the kernel's -errno */
 	struct field flags;		/* unshare flags / setns nstype */
+	struct field ids[TW_UPROBE_IDS_MAX];	/* set*id ids, prctl / ptrace arguments */
 	int nargs;
 	struct field a[TW_UPROBE_MAX_ARGS];
 	struct field p[TW_UPROBE_MAX_ARGS + 1];
@@ -73,30 +105,41 @@ struct tw_decoder {
 	struct field chdir_ret, fchdir_ret;
 	struct field cg_root, cg_id, cg_pid, cg_path;
 	struct field unshare_flags, setns_flags, unshare_ret, setns_ret;
+	struct field setid_ids[TW_SETID_NR][3], setid_ret[TW_SETID_NR];
+	struct field prctl_option, prctl_arg2, ptrace_request, ptrace_pid;
 	int min_size[K_NR];		/* smallest payload holding every fixed field used */
 };
 
 /* The events used, in the order they are looked up; .tag is the decoder's kind. */
 static const struct tw_event_spec specs[] = {
-	{ "sched", "sched_process_exec", true, K_EXEC },
-	{ "task", "task_newtask", true, K_NEWTASK },
-	{ "sched", "sched_process_exit", true, K_EXIT },
-	{ "syscalls", "sys_enter_chdir", true, K_ENTER_CHDIR },
-	{ "syscalls", "sys_enter_fchdir", true, K_ENTER_FCHDIR },
-	{ "syscalls", "sys_exit_chdir", true, K_EXIT_CHDIR },
-	{ "syscalls", "sys_exit_fchdir", true, K_EXIT_FCHDIR },
-	{ "syscalls", "sys_enter_execve", false, K_ENTER_EXECVE },
-	{ "syscalls", "sys_enter_execveat", false, K_ENTER_EXECVE },
-	{ "syscalls", "sys_exit_execve", false, K_EXIT_EXECVE },
-	{ "syscalls", "sys_exit_execveat", false, K_EXIT_EXECVE },
-	{ "cgroup", "cgroup_attach_task", false, K_CGROUP },
-	{ "cgroup", "cgroup_transfer_tasks", false, K_CGROUP },
+	{ "sched", "sched_process_exec", true, K_EXEC, NULL },
+	{ "task", "task_newtask", true, K_NEWTASK, NULL },
+	{ "sched", "sched_process_exit", true, K_EXIT, NULL },
+	{ "syscalls", "sys_enter_chdir", true, K_ENTER_CHDIR, NULL },
+	{ "syscalls", "sys_enter_fchdir", true, K_ENTER_FCHDIR, NULL },
+	{ "syscalls", "sys_exit_chdir", true, K_EXIT_CHDIR, NULL },
+	{ "syscalls", "sys_exit_fchdir", true, K_EXIT_FCHDIR, NULL },
+	{ "syscalls", "sys_enter_execve", false, K_ENTER_EXECVE, NULL },
+	{ "syscalls", "sys_enter_execveat", false, K_ENTER_EXECVE, NULL },
+	{ "syscalls", "sys_exit_execve", false, K_EXIT_EXECVE, NULL },
+	{ "syscalls", "sys_exit_execveat", false, K_EXIT_EXECVE, NULL },
+	{ "cgroup", "cgroup_attach_task", false, K_CGROUP, NULL },
+	{ "cgroup", "cgroup_transfer_tasks", false, K_CGROUP, NULL },
 	/* unshare(CLONE_FS) gives a task a cwd of its own; setns() to a mount ns changes it. */
-	{ "syscalls", "sys_enter_unshare", false, K_ENTER_UNSHARE },
-	{ "syscalls", "sys_exit_unshare", false, K_EXIT_UNSHARE },
-	{ "syscalls", "sys_enter_setns", false, K_ENTER_SETNS },
-	{ "syscalls", "sys_exit_setns", false, K_EXIT_SETNS },
-	{ NULL, NULL, false, K_NONE },
+	{ "syscalls", "sys_enter_unshare", false, K_ENTER_UNSHARE, NULL },
+	{ "syscalls", "sys_exit_unshare", false, K_EXIT_UNSHARE, NULL },
+	{ "syscalls", "sys_enter_setns", false, K_ENTER_SETNS, NULL },
+	{ "syscalls", "sys_exit_setns", false, K_EXIT_SETNS, NULL },
+	/* uid changes, and what decides whether a set-user-ID file changes the euid. */
+	{ "syscalls", "sys_enter_setuid", false, K_ENTER_SETID + TW_SETID_SETUID, NULL },
+	{ "syscalls", "sys_exit_setuid", false, K_EXIT_SETID + TW_SETID_SETUID, NULL },
+	{ "syscalls", "sys_enter_setreuid", false, K_ENTER_SETID + TW_SETID_SETREUID, NULL },
+	{ "syscalls", "sys_exit_setreuid", false, K_EXIT_SETID + TW_SETID_SETREUID, NULL },
+	{ "syscalls", "sys_enter_setresuid", false, K_ENTER_SETID + TW_SETID_SETRESUID, NULL },
+	{ "syscalls", "sys_exit_setresuid", false, K_EXIT_SETID + TW_SETID_SETRESUID, NULL },
+	{ "syscalls", "sys_enter_prctl", false, K_ENTER_PRCTL, PRCTL_FILTER },
+	{ "syscalls", "sys_enter_ptrace", false, K_ENTER_PTRACE, PTRACE_FILTER },
+	{ NULL, NULL, false, K_NONE, NULL },
 };
 
 const struct tw_event_spec *tw_decode_event_specs(void)
@@ -199,6 +242,12 @@ static int find_uprobes(struct tw_decoder *d, const char *group)
 			lay->eprobe = !tep_find_field(ev, "__probe_ip");
 			get_string_field(ev, tw_uprobe_field_name(def->str), &lay->str);
 			get_field(ev, "sysret", false, &lay->sysret);
+			for (k = 0; k < def->nr_ids && k < TW_UPROBE_IDS_MAX; k++) {
+				char idn[16];
+
+				snprintf(idn, sizeof(idn), TW_UPROBE_ID_FMT, k);
+				get_field(ev, idn, false, &lay->ids[k]);
+			}
 			get_field(ev, tw_uprobe_field_name(def->num), false,
 				  def->num == TW_UPROBE_F_RET ? &lay->ret :
 				  def->num == TW_UPROBE_F_FLAGS ? &lay->flags : &lay->fd);
@@ -220,8 +269,11 @@ static int find_uprobes(struct tw_decoder *d, const char *group)
 				get_field(ev, pn, false, &lay->p[k]);
 			}
 			{
-				const struct field *fs[2 * TW_UPROBE_MAX_ARGS + 6];
+				const struct field *fs[2 * TW_UPROBE_MAX_ARGS + 6 + TW_UPROBE_IDS_MAX];
 				int nf = 0;
+
+				for (k = 0; k < TW_UPROBE_IDS_MAX; k++)
+					fs[nf++] = &lay->ids[k];
 
 				fs[nf++] = &lay->str;
 				fs[nf++] = &lay->fd;
@@ -326,6 +378,16 @@ struct tw_decoder *tw_decoder_new(struct tep_handle *tep, const char *uprobe_gro
 			if (get_field(ev, "ret", true, &d->setns_ret))
 				goto out_free;
 			break;
+		case K_ENTER_PRCTL:
+			if (get_field(ev, "option", true, &d->prctl_option) ||
+			    get_field(ev, "arg2", true, &d->prctl_arg2))
+				goto out_free;
+			break;
+		case K_ENTER_PTRACE:
+			if (get_field(ev, "request", true, &d->ptrace_request) ||
+			    get_field(ev, "pid", true, &d->ptrace_pid))
+				goto out_free;
+			break;
 		case K_CGROUP:
 			if (get_field(ev, "dst_root", true, &d->cg_root) ||
 			    get_field(ev, "dst_id", true, &d->cg_id) ||
@@ -334,6 +396,18 @@ struct tw_decoder *tw_decoder_new(struct tep_handle *tep, const char *uprobe_gro
 				goto out_free;
 			break;
 		default:
+			if (k >= K_ENTER_SETID && k <= K_ENTER_SETID_LAST) {
+				int call = k - K_ENTER_SETID, j;
+
+				for (j = 0; j < 3; j++)
+					if (setid_syscalls[call].ids[j] &&
+					    get_field(ev, setid_syscalls[call].ids[j], true,
+						      &d->setid_ids[call][j]))
+						goto out_free;
+			} else if (k >= K_EXIT_SETID && k <= K_EXIT_SETID_LAST) {
+				if (get_field(ev, "ret", true, &d->setid_ret[k - K_EXIT_SETID]))
+					goto out_free;
+			}
 			break;
 		}
 	}
@@ -359,6 +433,21 @@ struct tw_decoder *tw_decoder_new(struct tep_handle *tep, const char *uprobe_gro
 		d->min_size[K_ENTER_SETNS] = d->setns_flags.offset + d->setns_flags.size;
 		d->min_size[K_EXIT_UNSHARE] = d->unshare_ret.offset + d->unshare_ret.size;
 		d->min_size[K_EXIT_SETNS] = d->setns_ret.offset + d->setns_ret.size;
+		for (k = 0; k < TW_SETID_NR; k++) {
+			const struct field *ids[] = { &d->setid_ids[k][0], &d->setid_ids[k][1],
+						      &d->setid_ids[k][2] };
+			const struct field *ret[] = { &d->setid_ret[k] };
+
+			d->min_size[K_ENTER_SETID + k] = fields_end(ids, 3);
+			d->min_size[K_EXIT_SETID + k] = fields_end(ret, 1);
+		}
+		{
+			const struct field *pr[] = { &d->prctl_option, &d->prctl_arg2 };
+			const struct field *pt[] = { &d->ptrace_request, &d->ptrace_pid };
+
+			d->min_size[K_ENTER_PRCTL] = fields_end(pr, 2);
+			d->min_size[K_ENTER_PTRACE] = fields_end(pt, 2);
+		}
 	}
 	if (uprobe_group && find_uprobes(d, uprobe_group))
 		goto out_free;
@@ -507,6 +596,61 @@ static int read_upath(const struct tw_decoder *d, const struct field *f, const u
 	return ret;
 }
 
+/* Fill a set*id call's entry: @id as the call's arguments (ruid, euid, suid order). */
+static void setid_event(struct tw_event *ev, int call, const uint32_t id[3], bool libc)
+{
+	ev->setid.call = call;
+	ev->setid.libc = libc;
+	ev->setid.ruid = ev->setid.euid = ev->setid.suid = TW_ID_KEEP;
+	switch (call) {
+	case TW_SETID_SETUID:
+		ev->setid.ruid = id[0];
+		break;
+	case TW_SETID_SETEUID:
+		ev->setid.euid = id[0];
+		break;
+	default:
+		ev->setid.ruid = id[0];
+		ev->setid.euid = id[1];
+		ev->setid.suid = id[2];
+		break;
+	}
+}
+
+/* enum tw_priv_what of a prctl option, or -1 when it changes nothing the model follows. */
+static int prctl_what(int64_t option)
+{
+	return option == PR_SET_NO_NEW_PRIVS_OPT ? TW_PRIV_NO_NEW_PRIVS : -1;
+}
+
+/* ... of a ptrace request. */
+static int ptrace_what(int64_t request)
+{
+	if (request == PTRACE_TRACEME_REQ)
+		return TW_PRIV_TRACEME;
+	if (request == PTRACE_ATTACH_REQ || request == PTRACE_SEIZE_REQ)
+		return TW_PRIV_ATTACH;
+	return -1;
+}
+
+/* The set*id call a uprobe (entry or return) stands for. */
+static int uprobe_setid_call(int func)
+{
+	switch (func) {
+	case TW_UPROBE_SETUID:
+	case TW_UPROBE_SETUID_RET:
+		return TW_SETID_SETUID;
+	case TW_UPROBE_SETEUID:
+	case TW_UPROBE_SETEUID_RET:
+		return TW_SETID_SETEUID;
+	case TW_UPROBE_SETREUID:
+	case TW_UPROBE_SETREUID_RET:
+		return TW_SETID_SETREUID;
+	default:
+		return TW_SETID_SETRESUID;
+	}
+}
+
 /* What a probe's event becomes: the uprobe string events, or stand-ins for syscall events. */
 static enum tw_event_type uprobe_event_type(int func)
 {
@@ -528,6 +672,19 @@ static enum tw_event_type uprobe_event_type(int func)
 	case TW_UPROBE_UNSHARE_RET:
 	case TW_UPROBE_SETNS_RET:
 		return TW_EV_NS_EXIT;
+	case TW_UPROBE_SETUID:
+	case TW_UPROBE_SETEUID:
+	case TW_UPROBE_SETREUID:
+	case TW_UPROBE_SETRESUID:
+		return TW_EV_SETID;
+	case TW_UPROBE_SETUID_RET:
+	case TW_UPROBE_SETEUID_RET:
+	case TW_UPROBE_SETREUID_RET:
+	case TW_UPROBE_SETRESUID_RET:
+		return TW_EV_SETID_EXIT;
+	case TW_UPROBE_PRCTL:
+	case TW_UPROBE_PTRACE:
+		return TW_EV_PRIV;
 	default:
 		return TW_EV_UEXEC;
 	}
@@ -572,6 +729,26 @@ static int decode_uprobe(const struct tw_decoder *d, const struct uprobe_layout 
 	case TW_EV_NS_EXIT:
 		ev->ns.setns = lay->func == TW_UPROBE_SETNS_RET;
 		ev->ns.ret = (long)read_num(d, &lay->ret, data);
+		return 0;
+	case TW_EV_SETID: {
+		uint32_t id[3];
+
+		for (k = 0; k < 3; k++)
+			id[k] = lay->ids[k].present ? (uint32_t)read_num(d, &lay->ids[k], data) :
+						      TW_ID_KEEP;
+		setid_event(ev, uprobe_setid_call(lay->func), id, true);
+		return 0;
+	}
+	case TW_EV_SETID_EXIT:
+		ev->setid.call = uprobe_setid_call(lay->func);
+		ev->setid.libc = true;
+		ev->setid.ret = (long)read_num(d, &lay->ret, data);
+		return 0;
+	case TW_EV_PRIV:
+		ev->priv.what = lay->func == TW_UPROBE_PRCTL ?
+					prctl_what(read_num(d, &lay->ids[0], data)) :
+					ptrace_what(read_num(d, &lay->ids[0], data));
+		ev->priv.target = lay->ids[1].present ? (int)read_num(d, &lay->ids[1], data) : 0;
 		return 0;
 	default:
 		break;
@@ -719,6 +896,10 @@ int tw_decoder_decode(struct tw_decoder *d, int cpu, uint64_t ts, const void *ra
 			return -ENOMEM;
 		if (decode_uprobe(d, lay, data, size, ev, &bad) == -ENOMEM)
 			goto out_nomem;
+		if (ev->type == TW_EV_PRIV && ev->priv.what < 0) {
+			tw_event_free(ev);	/* a call the filter should have left out */
+			return 0;
+		}
 		break;
 	}
 	case K_ENTER_UNSHARE:
@@ -738,6 +919,44 @@ int tw_decoder_decode(struct tw_decoder *d, int cpu, uint64_t ts, const void *ra
 		ev->ns.setns = k == K_EXIT_SETNS;
 		ev->ns.ret = (long)read_num(d, ev->ns.setns ? &d->setns_ret : &d->unshare_ret, data);
 		break;
+	case K_ENTER_SETID ... K_ENTER_SETID_LAST: {
+		int call = k - K_ENTER_SETID;
+		uint32_t id[3];
+		int j;
+
+		for (j = 0; j < 3; j++)
+			id[j] = d->setid_ids[call][j].present ?
+					(uint32_t)read_num(d, &d->setid_ids[call][j], data) :
+					TW_ID_KEEP;
+		ev = tw_event_new(TW_EV_SETID);
+		if (!ev)
+			return -ENOMEM;
+		setid_event(ev, call, id, false);
+		break;
+	}
+	case K_EXIT_SETID ... K_EXIT_SETID_LAST:
+		ev = tw_event_new(TW_EV_SETID_EXIT);
+		if (!ev)
+			return -ENOMEM;
+		ev->setid.call = k - K_EXIT_SETID;
+		ev->setid.ret = (long)read_num(d, &d->setid_ret[k - K_EXIT_SETID], data);
+		break;
+	case K_ENTER_PRCTL:
+	case K_ENTER_PTRACE: {
+		int what = k == K_ENTER_PRCTL ?
+			prctl_what(read_num(d, &d->prctl_option, data)) :
+			ptrace_what(read_num(d, &d->ptrace_request, data));
+
+		if (what < 0)
+			return 0;
+		ev = tw_event_new(TW_EV_PRIV);
+		if (!ev)
+			return -ENOMEM;
+		ev->priv.what = what;
+		if (k == K_ENTER_PTRACE)
+			ev->priv.target = (int)read_num(d, &d->ptrace_pid, data);
+		break;
+	}
 	case K_CGROUP:
 		ev = tw_event_new(TW_EV_CGROUP);
 		if (!ev)

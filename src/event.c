@@ -1,9 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /* event.c - allocation and release of struct tw_event. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "event.h"
 #include "util.h"
+
+void tw_proc_read_reset(struct tw_proc_read *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->uid = -1;
+	p->euid = -1;
+	p->loginuid = -1;
+	p->nnp = -1;
+	p->tracer = -1;
+}
 
 struct tw_event *tw_event_new(enum tw_event_type type)
 {
@@ -12,8 +23,7 @@ struct tw_event *tw_event_new(enum tw_event_type type)
 	if (!ev)
 		return NULL;
 	ev->type = type;
-	ev->proc.uid = -1;
-	ev->proc.euid = -1;
+	tw_proc_read_reset(&ev->proc);
 	return ev;
 }
 
@@ -53,7 +63,8 @@ const char *tw_event_type_name(enum tw_event_type type)
 		[TW_EV_UEXEC] = "uexec",
 		[TW_EV_LOST] = "lost",	     [TW_EV_NS_ENTER] = "ns_enter",
 		[TW_EV_NS_EXIT] = "ns_exit",	     [TW_EV_FAN_EXEC] = "fan_exec",
-		[TW_EV_TASK_END] = "task_end",
+		[TW_EV_TASK_END] = "task_end",	     [TW_EV_SETID] = "setid",
+		[TW_EV_SETID_EXIT] = "setid_exit",   [TW_EV_PRIV] = "priv",
 	};
 
 	if ((unsigned)type >= TW_EV_NR)

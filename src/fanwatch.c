@@ -12,6 +12,7 @@
 #include <sys/fanotify.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
@@ -625,6 +626,13 @@ static void resolve(struct tw_fanwatch *w, int fd, struct tw_fan_item *it)
 	it->nlink = stx.stx_nlink;
 	if (stx.stx_mask & (STATX_MNT_ID | STATX_MNT_ID_UNIQUE))
 		it->mnt_id = stx.stx_mnt_id;
+	if (it->mode & (S_ISUID | S_ISGID)) {
+		struct statvfs vfs;
+
+		/* Unknown counts as nosuid: the model then makes no claim from the bit. */
+		if (fstatvfs(fd, &vfs) || (vfs.f_flag & ST_NOSUID))
+			it->flags |= TW_FAN_NOSUID;
+	}
 	/* The link after the statx: see tw_fanwatch_classify(). */
 	snprintf(name, sizeof(name), "%d", fd);
 	n = readlinkat(w->fd_dir, name, w->link, sizeof(w->link) - 1);

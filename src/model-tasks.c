@@ -233,6 +233,7 @@ void task_remove(struct tw_model *m, struct task *t)
 	HASH_DEL(m->tasks, t);
 	fs_put(t->fs);
 	cg_put(t->cg);
+	cred_put(t->creds);
 	task_clear_calls(t);
 	free(t->end);
 	free(t);
@@ -252,6 +253,7 @@ struct task *task_add(struct tw_model *m, int tid, int tgid, int ppid, struct fs
 	t->tgid = tgid;
 	t->ppid = ppid;
 	t->fs = fs_get(fs);
+	t->nnp = t->traced = t->userns = -1;
 	HASH_ADD_INT(m->tasks, tid, t);
 	return t;
 }

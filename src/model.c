@@ -7,6 +7,9 @@
 
 #include "container.h"
 #include "fanwatch.h"
+#include <sys/stat.h>
+
+#include "fanwatch.h"
 #include "model.h"
 #include "util.h"
 
@@ -31,6 +34,7 @@ static void pending_free(struct pending *p)
 	uexec_free(p->uexec);
 	cwd_put(p->model_cwd);
 	fs_put(p->fs);
+	cred_put(p->creds);
 	tw_proc_release(&p->proc);
 	free(p);
 }
@@ -400,6 +404,12 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 				k = i;
 	}
 	free(real);
+	/*
+	 * The program named, followed by an ELF loader: it is an ELF (a script is followed by
+	 * its interpreter), so it is the final ELF itself.
+	 */
+	if (j < 0 && k >= 0 && k + 1 < n && known_loader(m, items[k + 1]))
+		j = k;
 	if (path && k < 0 && cwd_based) {
 		/* The cwd model led elsewhere: that value is stale for every holder (a rename). */
 		if (p->model_cwd && rec->path_source == TW_PROV_CWD)
@@ -433,6 +443,12 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 		free(alt);
 	}
 
+	if (j >= 0 && items[j]->has_stat) {
+		p->fan_final = true;
+		p->fan_mode = items[j]->mode;
+		p->fan_uid = items[j]->uid;
+		p->fan_flags = items[j]->flags;
+	}
 	if (j >= 0)
 		ret = set_exe_from_item(rec, items[j]);
 	else
@@ -490,24 +506,107 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 		learn_loader(m, items[j + 1]);
 		i = j + 1;
 	}
+	/* The host libc's loader right after the final ELF: a program linked to that libc. */
+	p->fan_host_loader = j >= 0 && j + 1 < n &&
+			     same_file(items[j + 1], m->opts.host_loader.dev, m->opts.host_loader.ino);
 	fanq_drop(m, q, i + 1);
 	return 0;
 }
 
 /*
  * Whether a held exec record can be finished: every file opened for it has been applied
- * (a sync covers its time), and when /proc did not name its final ELF and the process is
- * gone, its task end (with the exe's identity) has arrived.
+ * (a sync covers its time), and when /proc did not name its final ELF or its uids and the
+ * process is gone, its task end (with the exe's identity and the uid) has arrived.
  */
 static bool exec_ready(const struct tw_model *m, const struct pending *p)
 {
-	if (!p->is_exec || !p->need_fan)
+	bool exe_known, uid_known;
+
+	if (!p->is_exec)
 		return true;
-	if (p->ts >= m->fan_covered)
+	if (p->need_fan && p->ts >= m->fan_covered)
 		return false;
-	if (m->opts.taskstats && p->exited && !p->end_seen && !(p->probe_proc_ok && p->proc.exe))
+	if (!m->opts.taskstats || !p->exited || p->end_seen)
+		return true;
+	/* Gone: its end (sent before the exit event) has the exe's identity and the uid. */
+	exe_known = !p->need_fan || (p->probe_proc_ok && p->proc.exe);
+	uid_known = p->probe_proc_ok && p->proc_ids_ok && p->proc.uid >= 0;
+	return exe_known && uid_known;
+}
+
+/*
+ * Whether the program an exec started can change its uids without the model seeing it:
+ * with syscall events every set*id call is seen; with libc uprobes only a program that
+ * came with an ELF loader on the probed libc's file system (a dynamic one, whose calls go
+ * through the probed libc) and runs in our own view; with neither, any.
+ */
+static bool exec_unsure(const struct tw_model *m, const struct pending *p)
+{
+	switch (m->opts.creds) {
+	case TW_CREDS_SYSCALLS:
 		return false;
-	return true;
+	case TW_CREDS_LIBC:
+		return !p->fan_host_loader || p->foreign_root || p->other_ns;
+	default:
+		return true;
+	}
+}
+
+/*
+ * The uids of an exec record, and the task's node from the exec on: the ones before the
+ * exec (the real uid stays), the euid the executed file's set-user-ID bit gives where it
+ * applies, then /proc read at the exec (the kernel's word), else the real uid the task
+ * ended with when nothing could have changed it since the exec.
+ */
+static void resolve_creds(struct tw_model *m, struct pending *p, struct tw_record *rec)
+{
+	struct cred_now now;
+	bool unsure = exec_unsure(m, p);
+
+	cred_read(p->creds ? p->creds->base : NULL, &now);
+	if (p->creds_lost) {
+		now.uid = now.euid = -1;
+		now.src = TW_PROV_LOST;
+	}
+	if (p->fan_final && (p->fan_mode & S_ISUID)) {
+		bool applies = !(p->fan_flags & TW_FAN_NOSUID) && p->nnp == 0 && p->traced == 0 &&
+			       p->userns == 0;
+
+		if (applies) {
+			now.euid = p->fan_uid;
+			now.src = TW_PROV_SETUID_FILE;
+		} else if (now.euid != (long)p->fan_uid) {
+			now.euid = -1;	/* the bit may or may not have applied */
+		}
+	} else if (!p->fan_final) {
+		now.euid = -1;	/* the file is unknown: a set-user-ID bit may have applied */
+	}
+	if (p->probe_proc_ok && p->proc_ids_ok && p->proc.uid >= 0) {
+		if ((now.uid >= 0 && now.uid != p->proc.uid) ||
+		    (now.euid >= 0 && p->proc.euid >= 0 && now.euid != p->proc.euid))
+			m->st.uid_conflicts++;
+		now.uid = p->proc.uid;
+		now.euid = p->proc.euid;
+		now.src = TW_PROV_PROC;
+		rec->loginuid = p->proc.loginuid;
+	} else if (p->end_uid_ok && !unsure) {
+		if (now.uid < 0) {
+			now.uid = p->end_uid;
+			now.src = TW_PROV_TASKSTATS;
+		} else if (now.uid != (long)p->end_uid) {
+			m->st.uid_conflicts++;
+			now.uid = now.euid = -1;
+			now.src = TW_PROV_UNTRACKED;
+		}
+	}
+	if (now.uid < 0 && now.euid < 0 &&
+	    (now.src == TW_PROV_TRACKED || now.src == TW_PROV_SETUID_FILE))
+		now.src = TW_PROV_UNTRACKED;
+	now.unsure = unsure;
+	cred_resolve_exec(p->creds, &now);
+	rec->uid = now.uid;
+	rec->euid = now.euid;
+	rec->uid_source = tw_prov_name(now.src);
 }
 
 /* Finish an exec record from what turned out valid. Returns 0 or -ENOMEM. */
@@ -522,10 +621,6 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 	if (p->probe_proc_ok) {
 		if (set_exe_from_proc(p, rec, NULL))
 			return -ENOMEM;
-		rec->uid = p->proc.uid;
-		rec->euid = p->proc.euid;
-		if (rec->uid >= 0)
-			rec->uid_source = "proc";
 	}
 	/* argv: the string captured at the call beats a /proc read that may be late. */
 	if (p->uexec && !p->uexec->argv_fault &&
@@ -652,6 +747,7 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 		rec->cwd = NULL;
 		rec->cwd_source = TW_PROV_NONE;
 	}
+	resolve_creds(m, p, rec);
 	if (!rec->path)
 		m->st.unresolved++;
 	m->st.execs++;
@@ -696,8 +792,7 @@ static int emit_simple(struct tw_model *m, struct tw_record *rec, uint64_t ts)
 	}
 	p->rec = rec;
 	p->ts = ts;
-	p->proc.uid = -1;
-	p->proc.euid = -1;
+	tw_proc_read_reset(&p->proc);
 	return pending_push(m, p);
 }
 
@@ -756,6 +851,12 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	fs_put(fs);
 	if (!child)
 		return -ENOMEM;
+	child->creds = cred_fork(creator->creds);
+	if (creator->creds && !child->creds)
+		return -ENOMEM;
+	child->nnp = creator->nnp;
+	child->traced = creator->traced;
+	child->userns = (flags & CLONE_NEWUSER_FLAG) ? 1 : creator->userns;
 	child->foreign_root = creator->foreign_root || (flags & CLONE_NEWNS_FLAG);
 	child->other_ns = creator->other_ns || (flags & CLONE_NEWNS_FLAG);
 	child->fan_since = ev->ts;
@@ -1088,6 +1189,9 @@ static int apply_ns_enter(struct tw_model *m, struct tw_event *ev)
 		t = task_unknown(m, ev->tid);
 	if (!t)
 		return -ENOMEM;
+	/* A user namespace (or setns() of any type) may follow: set-user-ID bits then differ. */
+	if (!ev->ns.flags || (ev->ns.flags & CLONE_NEWUSER_FLAG))
+		t->userns = 1;
 	t->in_ns = true;
 	t->ns_flags = ev->ns.flags;
 	return 0;
@@ -1225,11 +1329,23 @@ static int apply_exec(struct tw_model *m, struct tw_event *ev)
 		goto out_nomem;
 
 	p->proc = ev->proc;
-	memset(&ev->proc, 0, sizeof(ev->proc));
-	ev->proc.uid = -1;
-	ev->proc.euid = -1;
+	tw_proc_read_reset(&ev->proc);
 	p->probe_pid = pid;
 	p->probe_proc_ok = p->proc.t_read != 0;
+	p->proc_ids_ok = true;
+	/* Read after the exec: a flag off then was off at the exec (they are only ever set). */
+	if (p->probe_proc_ok && p->proc.nnp == 0 && t->nnp < 0)
+		t->nnp = 0;
+	if (p->probe_proc_ok && p->proc.tracer == 0 && t->traced < 0)
+		t->traced = 0;
+	p->nnp = t->nnp;
+	p->traced = t->traced;
+	p->userns = t->userns;
+	p->creds = cred_exec_pending(t->creds);
+	if (!p->creds)
+		goto out_nomem;
+	cred_put(t->creds);
+	t->creds = cred_get(p->creds);
 	if (p->proc.root)
 		t->foreign_root = p->proc.root == 2;
 	/* A chdir of this fs-group in flight: the read may see either side of it. */
@@ -1379,12 +1495,103 @@ static int apply_task_end_exe(struct tw_model *m, struct tw_event *ev)
 			last = p;
 		}
 	}
+	/* Its real uid at the end is the exec's when no set*id call came after the exec. */
+	if (last && !last->setid_after) {
+		last->end_uid_ok = true;
+		last->end_uid = ev->task_end.uid;
+	}
 	/* Only the process's last exec ran the exe it ended with. */
 	if (last && ev->task_end.has_exe && ev->task_end.tgid == ev->tid) {
 		last->end_has_exe = true;
 		last->end_dev = ev->task_end.exe_dev;
 		last->end_ino = ev->task_end.exe_ino;
 	}
+	return 0;
+}
+
+static int apply_setid(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t = task_find(m, ev->tid);
+
+	if (!t)
+		t = task_unknown(m, ev->tid);
+	if (!t)
+		return -ENOMEM;
+	t->setid_call = ev->setid.call + 1;
+	t->setid_ruid = ev->setid.ruid;
+	t->setid_euid = ev->setid.euid;
+	return 0;
+}
+
+/* Apply a successful set*id call to @t (NULL @base ids: unknown, the call was not seen). */
+static int task_setid(struct task *t, int call, uint32_t ruid, uint32_t euid, bool seen)
+{
+	struct cred_value *v = seen ? cred_setid(t->creds, call, ruid, euid) :
+				      cred_known(-1, -1, TW_PROV_UNTRACKED, false);
+
+	if (!v)
+		return -ENOMEM;
+	cred_put(t->creds);
+	t->creds = v;
+	return 0;
+}
+
+/*
+ * A set*id call returned. Success changes the thread's ids (a syscall event), or every
+ * thread's (libc applies them process-wide, the other threads by raw syscalls unseen);
+ * /proc reads after it and task ends no longer tell the ids of an exec before it.
+ */
+static int apply_setid_exit(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t = task_find(m, ev->tid);
+	bool seen = t && t->setid_call == ev->setid.call + 1;
+	int call = ev->setid.call;
+	uint32_t ruid = seen ? t->setid_ruid : TW_ID_KEEP;
+	uint32_t euid = seen ? t->setid_euid : TW_ID_KEEP;
+	struct pending *p;
+	int tgid, ret;
+
+	if (t)
+		t->setid_call = 0;
+	if (ev->setid.ret != 0)
+		return 0;
+	if (!t)
+		t = task_unknown(m, ev->tid);
+	if (!t)
+		return -ENOMEM;
+	tgid = t->tgid ? t->tgid : t->tid;
+	for (p = m->head; p; p = p->next) {
+		if (!p->is_exec || p->probe_pid != tgid || ev->ts < p->ts)
+			continue;
+		p->setid_after = true;
+		p->end_uid_ok = false;
+		if (ev->ts < p->proc.t_read)
+			p->proc_ids_ok = false;
+	}
+	if (ev->setid.libc && t->tgid) {
+		struct task *o, *tmp;
+
+		HASH_ITER(hh, m->tasks, o, tmp) {
+			if (o->tgid != t->tgid || o == t)
+				continue;
+			ret = task_setid(o, call, ruid, euid, seen);
+			if (ret)
+				return ret;
+		}
+	}
+	return task_setid(t, call, ruid, euid, seen);
+}
+
+static int apply_priv(struct tw_model *m, struct tw_event *ev)
+{
+	struct task *t = task_find(m, ev->priv.what == TW_PRIV_ATTACH ? ev->priv.target : ev->tid);
+
+	if (!t)
+		return 0;	/* unknown task: its flags are unknown already */
+	if (ev->priv.what == TW_PRIV_NO_NEW_PRIVS)
+		t->nnp = 1;
+	else
+		t->traced = 1;
 	return 0;
 }
 
@@ -1416,6 +1623,18 @@ static int apply_lost(struct tw_model *m, struct tw_event *ev)
 	/* Whatever chdir, fork or exit was lost, no cwd learned before now can be trusted. */
 	struct pending *p;
 
+	struct cred_value *lost = cred_known(-1, -1, TW_PROV_LOST, false);
+	struct task *t, *tmp;
+
+	if (!lost)
+		return -ENOMEM;
+	/* A set*id call, fork or exec may be among them: no task's uids are known now. */
+	HASH_ITER(hh, m->tasks, t, tmp) {
+		cred_put(t->creds);
+		t->creds = cred_get(lost);
+		t->setid_call = 0;
+	}
+	cred_put(lost);
 	m->loss_epoch++;
 	m->st.lost += ev->lost.count;
 	/* The lost events may have been the very chdir, exec or exit that disproves a read. */
@@ -1423,6 +1642,7 @@ static int apply_lost(struct tw_model *m, struct tw_event *ev)
 		p->probe_cwd_ok = p->probe_proc_ok = false;
 		cwd_put(p->model_cwd);
 		p->model_cwd = NULL;
+		p->creds_lost = true;
 	}
 	ret = new_simple_record(m, TW_REC_LOST, ev, 0, 0, 0, &rec);
 	if (ret)
@@ -1439,6 +1659,11 @@ struct tw_model *tw_model_new(const struct tw_model_opts *opts)
 	if (!m)
 		return NULL;
 	m->opts = *opts;
+	if (opts->host_loader.ino) {
+		m->loaders[0].dev = opts->host_loader.dev;
+		m->loaders[0].ino = opts->host_loader.ino;
+		m->nr_loaders = 1;
+	}
 	return m;
 }
 
@@ -1462,6 +1687,23 @@ void tw_model_free(struct tw_model *m)
 	free(m->tentative);
 	fanq_free_all(m);
 	free(m);
+}
+
+/*
+ * Whether a task found at start runs a program that can change its uids unseen: as for an
+ * exec (exec_unsure()), where its mappings told whether it uses the probed libc. Kernel
+ * threads run no user code.
+ */
+static bool seed_unsure(const struct tw_model *m, const struct tw_proc_task *pt)
+{
+	switch (m->opts.creds) {
+	case TW_CREDS_SYSCALLS:
+		return false;
+	case TW_CREDS_LIBC:
+		return !pt->kthread && (pt->libc != 1 || pt->root == 2);
+	default:
+		return true;
+	}
 }
 
 int tw_model_seed(struct tw_model *m, const struct tw_proc_task *pt)
@@ -1502,6 +1744,12 @@ int tw_model_seed(struct tw_model *m, const struct tw_proc_task *pt)
 	if (!t)
 		return -ENOMEM;
 	t->foreign_root = pt->root == 2;
+	t->nnp = (int8_t)pt->nnp;
+	t->traced = (int8_t)pt->tracer;
+	t->userns = (int8_t)pt->userns;
+	t->creds = cred_known(pt->uid, pt->euid, TW_PROV_TRACKED, seed_unsure(m, pt));
+	if (!t->creds)
+		return -ENOMEM;
 	if (pt->cgroup) {
 		char *path = tw_strdup(pt->cgroup);
 		struct cgroup_ref *cg = path ? cg_new(pt->cgroup_id, path) : NULL;
@@ -1563,6 +1811,15 @@ int tw_model_apply(struct tw_model *m, struct tw_event *ev)
 		break;
 	case TW_EV_FAN_EXEC:
 		ret = apply_fan(m, ev);
+		break;
+	case TW_EV_SETID:
+		ret = apply_setid(m, ev);
+		break;
+	case TW_EV_SETID_EXIT:
+		ret = apply_setid_exit(m, ev);
+		break;
+	case TW_EV_PRIV:
+		ret = apply_priv(m, ev);
 		break;
 	case TW_EV_TASK_END:
 		ret = apply_task_end_exe(m, ev);

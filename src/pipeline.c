@@ -87,6 +87,9 @@ struct tw_pipeline {
 	int argv_captured[ARGV_CAPTURED_SLOTS];
 	bool refreshed;		/* the arrival stage added probe events */
 	bool auto_no_syscalls;	/* syscall events left off: fanotify checks paths instead */
+	enum tw_creds_mode creds_mode;	/* which set*id calls the stream shows */
+	struct tw_file_id libc_id;	/* the libc the uprobes are on (TW_CREDS_LIBC) */
+	struct tw_file_id loader_id;	/* ... and its ELF loader */
 
 	/* Replayed input. */
 	struct tw_rec_reader *rd;
@@ -230,11 +233,14 @@ static int record_meta(struct tw_pipeline *p)
 	ret = tw_buf_printf(&meta,
 			    "tracewatch=%s\nkernel=%s\nhost=%s\nboot_id=%s\nnr_cpus=%d\n"
 			    "long_size=%d\nbig_endian=%d\nrealtime_offset_ns=%lld\n"
-			    "probe_group=%s\nprobe_kind=%s\nfanotify=%d\ntaskstats=%d\n",
+			    "probe_group=%s\nprobe_kind=%s\nfanotify=%d\ntaskstats=%d\n"
+			    "creds=%d\nloader_dev=%llu\nloader_ino=%llu\n",
 			    TW_VERSION, u.release, host, boot_id, p->nr_cpus,
 			    tep_get_long_size(tep), tep_is_file_bigendian(tep) ? 1 : 0,
 			    (long long)p->realtime_offset, group ? group : "",
-			    kind ? kind : "", p->fan != NULL, p->ts != NULL);
+			    kind ? kind : "", p->fan != NULL, p->ts != NULL, (int)p->creds_mode,
+			    (unsigned long long)p->loader_id.dev,
+			    (unsigned long long)p->loader_id.ino);
 	if (ret) {
 		tw_buf_release(&meta);
 		return -ENOMEM;
@@ -259,7 +265,11 @@ static void put_probe(struct tw_rec_writer *w, const struct tw_proc_read *pr)
 	tw_rec_put_str(w, pr->exe);
 	tw_rec_put_bytes(w, pr->argv, pr->argv_len);
 	tw_rec_put_str(w, pr->cgroup);
-	tw_rec_put_i64(w, pr->euid);	/* appended: blocks without it read as unknown */
+	/* Appended later, in this order: a block that ends before one reads it as unknown. */
+	tw_rec_put_i64(w, pr->euid);
+	tw_rec_put_i64(w, pr->loginuid);
+	tw_rec_put_i64(w, pr->nnp);
+	tw_rec_put_i64(w, pr->tracer);
 }
 
 static int record_event(struct tw_pipeline *p, int cpu, uint64_t ts, const void *data, int size,
@@ -766,6 +776,14 @@ static void put_seed(struct tw_rec_writer *w, const struct tw_proc_task *t)
 	tw_rec_put_str(w, t->cwd);
 	tw_rec_put_str(w, t->cgroup);
 	tw_rec_put_u64(w, t->start_ns);
+	/* Appended later, in this order: a block that ends before one reads it as unknown. */
+	tw_rec_put_i64(w, t->uid);
+	tw_rec_put_i64(w, t->euid);
+	tw_rec_put_i64(w, t->nnp);
+	tw_rec_put_i64(w, t->tracer);
+	tw_rec_put_i64(w, t->userns);
+	tw_rec_put_i64(w, t->libc);
+	tw_rec_put_i64(w, t->kthread);
 }
 
 /* A task that was there at start, for the model and (processes) for the identities. */
@@ -1261,7 +1279,9 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 			continue;
 		}
 		if (strcmp(line, "nr_cpus") && strcmp(line, "long_size") &&
-		    strcmp(line, "big_endian") && strcmp(line, "realtime_offset_ns"))
+		    strcmp(line, "big_endian") && strcmp(line, "realtime_offset_ns") &&
+		    strcmp(line, "creds") && strcmp(line, "loader_dev") &&
+		    strcmp(line, "loader_ino"))
 			continue;
 		errno = 0;
 		v = strtoll(eq, &end, 10);
@@ -1270,7 +1290,19 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 				   (unsigned long long)b->offset, line);
 			break;
 		}
-		if (!strcmp(line, "nr_cpus"))
+		if (!strcmp(line, "creds")) {
+			if (v < TW_CREDS_NONE || v > TW_CREDS_SYSCALLS) {
+				ret = fail(p, -EBADMSG, "offset %llu: meta block: creds=%lld is "
+					   "not a mode this version knows",
+					   (unsigned long long)b->offset, v);
+				break;
+			}
+			p->creds_mode = (enum tw_creds_mode)v;
+		} else if (!strcmp(line, "loader_dev"))
+			p->loader_id.dev = (uint64_t)v;
+		else if (!strcmp(line, "loader_ino"))
+			p->loader_id.ino = (uint64_t)v;
+		else if (!strcmp(line, "nr_cpus"))
 			nr_cpus = v;
 		else if (!strcmp(line, "long_size"))
 			long_size = v;
@@ -1501,6 +1533,8 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 	mo.task_ends = p->tree_task_ends && p->opts.all_events;
 	mo.fanotify = p->replay_fanotify;
 	mo.taskstats = p->replay_taskstats;
+	mo.creds = p->creds_mode;
+	mo.host_loader = p->loader_id;
 	mo.realpath_fn = realpath_replay;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -1516,6 +1550,17 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 	}
 	if (!p->ro || !p->model || !p->ident || (p->opts.out && !p->sink))
 		return -ENOMEM;
+	return 0;
+}
+
+/* An i64 field appended to a block: -EBADMSG unless it is in [@min, @max]. */
+static int get_appended_i64(struct tw_rec_cursor *c, long *v, int64_t min, int64_t max)
+{
+	int64_t x;
+
+	if (tw_rec_get_i64(c, &x) || x < min || x > max)
+		return -EBADMSG;
+	*v = (long)x;
 	return 0;
 }
 
@@ -1543,18 +1588,28 @@ static int get_probe(struct tw_rec_cursor *c, struct tw_proc_read *pr)
 		ret = tw_rec_get_strdup(c, &pr->argv, &pr->argv_len, true);
 	if (!ret)
 		ret = tw_rec_get_strdup(c, &pr->cgroup, NULL, false);
+	if (!ret && c->left)
+		ret = get_appended_i64(c, &pr->euid, -1, UINT32_MAX);
+	if (!ret && c->left)
+		ret = get_appended_i64(c, &pr->loginuid, -1, UINT32_MAX);
 	if (!ret && c->left) {
-		int64_t euid;
+		long v = -1;
 
-		ret = tw_rec_get_i64(c, &euid) ? -EBADMSG : 0;
-		pr->euid = (long)euid;
+		ret = get_appended_i64(c, &v, -1, 1);
+		pr->nnp = (int)v;
+	}
+	if (!ret && c->left) {
+		long v = -1;
+
+		ret = get_appended_i64(c, &v, -1, INT32_MAX);
+		pr->tracer = (int)v;
 	}
 	return ret;
 }
 
 static int replay_event(struct tw_pipeline *p, const struct tw_rec_block *b)
 {
-	struct tw_proc_read pr = { .uid = -1, .euid = -1 };
+	struct tw_proc_read pr;
 	const unsigned char *raw;
 	struct tw_rec_cursor c;
 	struct tw_event *ev;
@@ -1562,6 +1617,7 @@ static int replay_event(struct tw_pipeline *p, const struct tw_rec_block *b)
 	uint64_t ts;
 	int ret;
 
+	tw_proc_read_reset(&pr);
 	tw_rec_cursor_init(&c, b);
 	ret = tw_rec_get_u32(&c, &cpu);
 	if (!ret)
@@ -1604,7 +1660,10 @@ static int replay_event(struct tw_pipeline *p, const struct tw_rec_block *b)
 static int replay_seed(struct tw_pipeline *p, const struct tw_rec_block *b)
 {
 	struct tw_proc_task t = { 0 };
+	int kthread = 0;
+	int *flags[] = { &t.nnp, &t.tracer, &t.userns, &t.libc, &kthread };
 	uint32_t tid, tgid, ppid, owner, root;
+	int i;
 	char *comm = NULL, *cwd = NULL, *cgroup = NULL;
 	struct tw_rec_cursor c;
 	int ret = 0;
@@ -1626,7 +1685,20 @@ static int replay_seed(struct tw_pipeline *p, const struct tw_rec_block *b)
 		ret = tw_rec_get_strdup(&c, &cgroup, NULL, false);
 	if (!ret && tw_rec_get_u64(&c, &t.start_ns))
 		ret = -EBADMSG;
+	t.uid = t.euid = -1;
+	t.nnp = t.tracer = t.userns = t.libc = -1;
+	if (!ret && c.left)
+		ret = get_appended_i64(&c, &t.uid, -1, UINT32_MAX);
+	if (!ret && c.left)
+		ret = get_appended_i64(&c, &t.euid, -1, UINT32_MAX);
+	for (i = 0; i < (int)TW_ARRAY_SIZE(flags) && !ret && c.left; i++) {
+		long v = -1;
+
+		ret = get_appended_i64(&c, &v, -1, 1);
+		*flags[i] = (int)v;
+	}
 	if (!ret) {
+		t.kthread = kthread == 1;
 		t.tid = (int)tid;
 		t.tgid = (int)tgid;
 		t.ppid = (int)ppid;
@@ -2004,6 +2076,13 @@ static int open_live(struct tw_pipeline *p)
 	mo.task_ends = p->tree_task_ends && p->opts.all_events;
 	mo.fanotify = p->fan != NULL;
 	mo.taskstats = p->ts != NULL;
+	/* Which set*id calls the stream shows: every syscall, or libc's calls only. */
+	if (!tw_source_no_syscalls(p->src))
+		p->creds_mode = TW_CREDS_SYSCALLS;
+	else if (tw_source_probed_libc(p->src, &p->libc_id, &p->loader_id) && p->loader_id.ino)
+		p->creds_mode = TW_CREDS_LIBC;
+	mo.creds = p->creds_mode;
+	mo.host_loader = p->loader_id;
 	mo.realpath_fn = realpath_live;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -2046,7 +2125,8 @@ static int open_live(struct tw_pipeline *p)
 	if (p->opts.no_snapshot)
 		return 0;
 	/* Events are on: whatever changes while we walk /proc is in the stream too. */
-	ret = tw_proc_snapshot("/proc", p->cgroup_root, seed_task, p);
+	ret = tw_proc_snapshot("/proc", p->cgroup_root, p->libc_id.ino ? &p->libc_id : NULL,
+			       seed_task, p);
 	if (ret)
 		return tw_err(ret, "cannot read the process table from /proc: %s", strerror(-ret));
 	return 0;

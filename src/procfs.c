@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <linux/kcmp.h>
 #include <unistd.h>
 
@@ -121,6 +122,8 @@ out_free:
 	return ret;
 }
 
+static long status_second(const char *status, const char *key);
+
 /* Parse "Key:\tvalue..." from a /proc status buffer. Returns the number or -1. */
 static long status_field(const char *status, const char *key)
 {
@@ -135,6 +138,21 @@ static long status_field(const char *status, const char *key)
 			line++;
 	}
 	return -1;
+}
+
+/*
+ * The ids of a /proc status text: real and effective uid ("Uid:" line), NoNewPrivs (0/1)
+ * and whether a tracer is attached (TracerPid: 0/1); -1 where a line is missing.
+ */
+static void parse_status_ids(const char *status, long *uid, long *euid, int *nnp, int *tracer)
+{
+	long tp = status_field(status, "TracerPid");
+	long np = status_field(status, "NoNewPrivs");
+
+	*uid = status_field(status, "Uid");
+	*euid = status_second(status, "Uid");
+	*nnp = np < 0 ? -1 : np != 0;
+	*tracer = tp < 0 ? -1 : tp != 0;
 }
 
 /* The second number of a status line ("Uid:\treal\teffective\t..."), -1 if absent. */
@@ -222,11 +240,23 @@ int tw_proc_read(struct tw_proc_read *p, int pid, unsigned int what)
 		if (ret == -ENOMEM)
 			goto out_nomem;
 		if (!ret) {
-			p->uid = status_field(buf, "Uid");
-			p->euid = status_second(buf, "Uid");
+			parse_status_ids(buf, &p->uid, &p->euid, &p->nnp, &p->tracer);
 			p->ppid = (int)status_field(buf, "PPid");
 			if (p->ppid < 0)
 				p->ppid = 0;
+			free(buf);
+		}
+		/* The audit login uid: only where the kernel keeps one (CONFIG_AUDIT). */
+		snprintf(path, sizeof(path), "/proc/%d/loginuid", pid);
+		ret = read_file(path, &buf, &len);
+		if (ret == -ENOMEM)
+			goto out_nomem;
+		if (!ret) {
+			char *end;
+			unsigned long v = strtoul(buf, &end, 10);
+
+			if (end != buf && v <= UINT32_MAX)
+				p->loginuid = (long)v;
 			free(buf);
 		}
 	}
@@ -244,9 +274,7 @@ void tw_proc_release(struct tw_proc_read *p)
 	free(p->exe);
 	free(p->argv);
 	free(p->cgroup);
-	memset(p, 0, sizeof(*p));
-	p->uid = -1;
-	p->euid = -1;
+	tw_proc_read_reset(p);
 }
 
 /* Undo the octal escapes (\040 for a space) of /proc/self/mountinfo, in place. */
@@ -493,14 +521,48 @@ static void snap_free(struct snap_task *tasks, size_t n)
 	free(tasks);
 }
 
+/*
+ * What the mappings of process @pid (a name in @proc_dir) say of @libc: 1 it maps that file,
+ * 0 it does not, 2 it maps nothing (a kernel thread, or a zombie), -1 unknown (unreadable,
+ * or no @libc given), -ENOMEM.
+ */
+static int maps_libc(const char *proc_dir, const char *pid, const struct tw_file_id *libc)
+{
+	char path[PATH_MAX], *buf, *line;
+	size_t len;
+	int ret;
+
+	if (!libc || !libc->ino)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s/maps", proc_dir, pid);
+	ret = read_file(path, &buf, &len);
+	if (ret)
+		return ret == -ENOMEM ? ret : -1;
+	ret = len ? 0 : 2;
+	for (line = buf; ret == 0 && line && *line;) {
+		unsigned int maj, mnt_min;
+		unsigned long long ino;
+
+		/* start-end perms offset MAJ:MIN inode path */
+		if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &mnt_min, &ino) == 3 &&
+		    ino == libc->ino && makedev(maj, mnt_min) == libc->dev)
+			ret = 1;
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	free(buf);
+	return ret;
+}
+
 /* Read one task into @st. Returns 0, or -ENOMEM. A vanished task just reads as unknowns. */
-static int snap_read(const char *proc_dir, const char *v2_root, int tgid, int tid,
-		     struct snap_task *st)
+static int snap_read(const char *proc_dir, const char *v2_root, const char *own_userns,
+		     int maps, int tgid, int tid, struct snap_task *st)
 {
 	struct tw_proc_task *t = &st->t;
 	unsigned long long start_ticks;
 	char path[PATH_MAX];
-	char *comm = NULL;
+	char *comm = NULL, *buf, *ns;
 	size_t len;
 	int ret;
 
@@ -528,21 +590,45 @@ static int snap_read(const char *proc_dir, const char *v2_root, int tgid, int ti
 		return ret;
 	t->cgroup = st->cgroup;
 	t->root = read_root(tid);
+	t->uid = t->euid = -1;
+	t->nnp = t->tracer = t->userns = -1;
+	t->libc = maps < 0 ? -1 : maps == 1;
+	t->kthread = maps == 2;
+	snprintf(path, sizeof(path), "%s/%d/task/%d/status", proc_dir, tgid, tid);
+	ret = read_file(path, &buf, &len);
+	if (ret == -ENOMEM)
+		return ret;
+	if (!ret) {
+		parse_status_ids(buf, &t->uid, &t->euid, &t->nnp, &t->tracer);
+		free(buf);
+	}
+	snprintf(path, sizeof(path), "%s/%d/task/%d/ns/user", proc_dir, tgid, tid);
+	ns = tw_readlink(path);
+	if (!ns && errno == ENOMEM)
+		return -ENOMEM;
+	if (ns && own_userns)
+		t->userns = strcmp(ns, own_userns) != 0;
+	free(ns);
 	return 0;
 }
 
-int tw_proc_snapshot(const char *proc_dir, const char *v2_root,
+int tw_proc_snapshot(const char *proc_dir, const char *v2_root, const struct tw_file_id *libc,
 		      int (*cb)(const struct tw_proc_task *t, void *ctx), void *ctx)
 {
 	struct snap_task *tasks = NULL;
 	size_t n = 0, cap = 0, i;
 	struct dirent *pde;
+	char *own_userns;
 	DIR *pdir;
-	int ret = 0;
+	int ret = 0, maps;
 
+	own_userns = tw_readlink("/proc/self/ns/user");
 	pdir = opendir(proc_dir);
-	if (!pdir)
-		return -errno;
+	if (!pdir) {
+		ret = -errno;
+		free(own_userns);
+		return ret;
+	}
 	while (!ret && (pde = readdir(pdir))) {
 		char path[PATH_MAX];
 		struct dirent *tde;
@@ -554,6 +640,9 @@ int tw_proc_snapshot(const char *proc_dir, const char *v2_root,
 		tdir = opendir(path);
 		if (!tdir)
 			continue;	/* vanished */
+		maps = maps_libc(proc_dir, pde->d_name, libc);
+		if (maps == -ENOMEM)
+			ret = maps;
 		while (!ret && (tde = readdir(tdir))) {
 			if (!is_pid_name(tde->d_name))
 				continue;
@@ -569,8 +658,8 @@ int tw_proc_snapshot(const char *proc_dir, const char *v2_root,
 				cap = ncap;
 			}
 			memset(&tasks[n], 0, sizeof(tasks[n]));
-			ret = snap_read(proc_dir, v2_root, atoi(pde->d_name), atoi(tde->d_name),
-					&tasks[n]);
+			ret = snap_read(proc_dir, v2_root, own_userns, maps, atoi(pde->d_name),
+					atoi(tde->d_name), &tasks[n]);
 			n++;
 		}
 		closedir(tdir);
@@ -582,6 +671,7 @@ int tw_proc_snapshot(const char *proc_dir, const char *v2_root,
 	for (i = 0; !ret && i < n; i++)
 		ret = cb(&tasks[i].t, ctx);
 	snap_free(tasks, n);
+	free(own_userns);
 	return ret;
 }
 

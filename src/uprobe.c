@@ -24,6 +24,9 @@ static const char *const arg_regs[] = { NULL };
 #define NONE TW_UPROBE_F_NR
 #define RET(n, sym) { .name = n, .symbol = sym, .is_ret = true, .no_syscalls_only = true, \
 		      .num = TW_UPROBE_F_RET, .str = NONE, .argv_arg = -1 }
+/* An entry probe taking @n number arguments as "id0".. (made only without syscall events). */
+#define IDS(sym, n, flt) { .name = sym, .symbol = sym, .no_syscalls_only = true, .num = NONE, \
+			   .str = NONE, .argv_arg = -1, .nr_ids = n, .filter = flt }
 
 /*
  * The probes. Where eprobe_target is set, an eprobe on that syscall entry event can stand
@@ -61,6 +64,18 @@ static const struct tw_uprobe_def defs[TW_UPROBE_NR] = {
 	[TW_UPROBE_SETNS] = { .name = "setns", .symbol = "setns", .no_syscalls_only = true,
 			      .num = TW_UPROBE_F_FLAGS, .num_arg = 1, .str = NONE, .argv_arg = -1 },
 	[TW_UPROBE_SETNS_RET] = RET("setns_ret", "setns"),
+	[TW_UPROBE_SETUID] = IDS("setuid", 1, NULL),
+	[TW_UPROBE_SETUID_RET] = RET("setuid_ret", "setuid"),
+	[TW_UPROBE_SETEUID] = IDS("seteuid", 1, NULL),
+	[TW_UPROBE_SETEUID_RET] = RET("seteuid_ret", "seteuid"),
+	[TW_UPROBE_SETREUID] = IDS("setreuid", 2, NULL),
+	[TW_UPROBE_SETREUID_RET] = RET("setreuid_ret", "setreuid"),
+	[TW_UPROBE_SETRESUID] = IDS("setresuid", 3, NULL),
+	[TW_UPROBE_SETRESUID_RET] = RET("setresuid_ret", "setresuid"),
+	/* prctl(PR_SET_NO_NEW_PRIVS = 38, 1, ...) */
+	[TW_UPROBE_PRCTL] = IDS("prctl", 2, "id0 == 38"),
+	/* ptrace(PTRACE_TRACEME = 0 / PTRACE_ATTACH = 16 / PTRACE_SEIZE = 0x4206, pid, ...) */
+	[TW_UPROBE_PTRACE] = IDS("ptrace", 2, "id0 == 0 || id0 == 16 || id0 == 16902"),
 };
 
 /*
@@ -130,8 +145,11 @@ int tw_uprobe_arg_slot(int max_args, int k)
 	return slot & ~7;
 }
 
-/* The libc.so mapped by the process whose maps file is @maps; malloc'd, NULL if none. */
-static char *libc_in_maps(const char *maps)
+/*
+ * The first file mapped by the process whose maps file is @maps whose name starts with
+ * @prefix or @prefix2 (NULL: none); malloc'd, NULL if none.
+ */
+static char *file_in_maps(const char *maps, const char *prefix, const char *prefix2)
 {
 	char *line = NULL, *found = NULL;
 	size_t cap = 0;
@@ -147,7 +165,8 @@ static char *libc_in_maps(const char *maps)
 			continue;
 		path[strcspn(path, "\n")] = '\0';
 		base = strrchr(path, '/') + 1;
-		if (!strncmp(base, "libc.so", 7) || !strncmp(base, "libc-", 5))
+		if (!strncmp(base, prefix, strlen(prefix)) ||
+		    (prefix2 && !strncmp(base, prefix2, strlen(prefix2))))
 			found = tw_strdup(path);
 	}
 	free(line);
@@ -162,7 +181,7 @@ char *tw_uprobe_host_libc(void)
 		"/lib/x86_64-linux-gnu/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6",
 		"/lib64/libc.so.6", "/usr/lib64/libc.so.6", "/lib/libc.so.6", "/usr/lib/libc.so.6",
 	};
-	char *found = libc_in_maps("/proc/self/maps");
+	char *found = file_in_maps("/proc/self/maps", "libc.so", "libc-");
 	size_t i;
 
 	/*
@@ -170,11 +189,22 @@ char *tw_uprobe_host_libc(void)
 	 * distribution), else the usual place.
 	 */
 	if (!found)
-		found = libc_in_maps("/proc/1/maps");
+		found = file_in_maps("/proc/1/maps", "libc.so", "libc-");
 	for (i = 0; !found && i < TW_ARRAY_SIZE(usual); i++)
 		if (access(usual[i], R_OK) == 0)
 			found = realpath(usual[i], NULL);
 	return found;
+}
+
+char *tw_uprobe_host_loader(void)
+{
+	char *found = file_in_maps("/proc/self/maps", "libc.so", "libc-");
+
+	if (found) {
+		free(found);
+		return file_in_maps("/proc/self/maps", "ld-linux", "ld-");
+	}
+	return file_in_maps("/proc/1/maps", "ld-linux", "ld-");
 }
 
 /*
@@ -231,6 +261,7 @@ static int add_argv_args(struct tw_buf *b, const char *reg, int max)
 static int fetchargs(enum tw_uprobe_func f, int max_args, struct tw_buf *b)
 {
 	const struct tw_uprobe_def *d = &defs[f];
+	int k;
 
 	if (d->is_ret)
 		return tw_buf_printf(b, "%s=$retval:%s", fields[d->num].name, fields[d->num].type);
@@ -241,6 +272,13 @@ static int fetchargs(enum tw_uprobe_func f, int max_args, struct tw_buf *b)
 	    fetch_string(b, fields[d->str].name, arg_regs[d->str_arg],
 			 d->argv_arg >= 0 ? TW_UPROBE_NAME_SLOT : TW_UPROBE_PATH_SLOT))
 		return -ENOMEM;
+	for (k = 0; k < d->nr_ids; k++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), TW_UPROBE_ID_FMT, k);
+		if (tw_buf_printf(b, "%s%s=%s:u32", b->len ? " " : "", name, arg_regs[k]))
+			return -ENOMEM;
+	}
 	if (d->argv_arg >= 0)
 		return add_argv_args(b, arg_regs[d->argv_arg], max_args);
 	return 0;
@@ -300,13 +338,16 @@ static void probes_abort(struct tw_uprobes *u)
 }
 
 /* Create @ev (taken, freed on failure) and enable it in the instance. Returns 0 or -1. */
-static int probes_add(struct tw_uprobes *u, struct tracefs_dynevent *ev, const char *name)
+static int probes_add(struct tw_uprobes *u, struct tracefs_dynevent *ev, const char *name,
+		      const char *filter)
 {
 	if (tracefs_dynevent_create(ev) < 0) {
 		tracefs_dynevent_free(ev);
 		return -1;
 	}
 	u->events[u->nr++] = ev;
+	if (filter && tracefs_event_file_write(u->inst, u->group, name, "filter", filter) < 0)
+		return -1;
 	return tracefs_event_enable(u->inst, u->group, name) < 0 ? -1 : 0;
 }
 
@@ -388,7 +429,7 @@ static int add_libc(struct tw_uprobes *u, const char *libc, int index)
 		tw_buf_release(&args);
 		if (!ev)
 			return -ENOMEM;
-		if (probes_add(u, ev, name)) {
+		if (probes_add(u, ev, name, defs[f].filter)) {
 			tw_warn("uprobes: cannot set up a probe on %s:%s (%s)", libc, defs[f].symbol,
 				strerror(errno));
 			return -EIO;
@@ -501,7 +542,7 @@ struct tw_uprobes *tw_eprobes_create(struct tracefs_instance *inst, const char *
 		ev = tracefs_eprobe_alloc(u->group, name, "syscalls", defs[f].eprobe_target,
 					  args.data);
 		tw_buf_release(&args);
-		if (!ev || probes_add(u, ev, name))
+		if (!ev || probes_add(u, ev, name, NULL))
 			goto out_abort;
 	}
 	return u;

@@ -10,7 +10,7 @@ The expected files are written only when
      tracewatch: the program's real absolute path (the file it created), the cwd it chdir'd
      to, the pid/ppid of the processes it started, path_source; for lost events, that no path
      is wrong and that the records missing are covered by the lost records; for the container,
-     the id podman gives.
+     the id podman gives; the uids of the case's own programs (root: 0 or unknown).
 Otherwise nothing is written and the script exits 1. `make unit` (tests/golden/run.sh) then
 replays each recording and diffs against the expected file.
 
@@ -311,6 +311,14 @@ def make(name):
             raise Fail("the replay differs from the live run")
         rows = list(csv.DictReader(io.StringIO(out.decode())))
         errs = checker(rows)
+        # The case's own programs run as root: their ids are 0 or unknown, never another.
+        for r in rows:
+            if r["event"] == "exec" and r["path"].startswith(B):
+                if r["uid"] not in ("", "0") or r["euid"] not in ("", "0"):
+                    errs.append(f"{r['path']}: uid {r['uid']!r} euid {r['euid']!r}, want 0 "
+                                f"or unknown")
+                if not r["uid_source"]:
+                    errs.append(f"{r['path']}: no uid_source")
         if errs:
             raise Fail("; ".join(errs))
         size = os.path.getsize(tw.rec)

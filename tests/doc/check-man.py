@@ -117,7 +117,7 @@ def man_mentioned(lines):
     return opts
 
 
-PROV_KINDS = {"P": "path_source", "C": "cwd_source", "A": "argv_source"}
+PROV_KINDS = {"P": "path_source", "C": "cwd_source", "A": "argv_source", "U": "uid_source"}
 
 
 def prov_table():
@@ -140,7 +140,7 @@ def prov_table():
         bad = [t for t in letters if t not in PROV_KINDS]
         if bad:
             raise RuntimeError(f"src/provenance.c: entry {name}: used_for {used.strip()!r} is "
-                               f"not made of P, C, A: teach {sys.argv[0]} the new key")
+                               f"not made of P, C, A, U: teach {sys.argv[0]} the new key")
         table[name.strip('"')] = {PROV_KINDS[t] for t in letters}
     # Every value of enum tw_prov must have been read: a missed entry would go unchecked.
     hdr = open(os.path.join(ROOT, "include/provenance.h")).read()

@@ -129,9 +129,9 @@ static void test_snapshot_finds_self(void **state)
 {
 	int found = 0;
 
-	assert_int_equal(tw_proc_snapshot("/proc", NULL, count_self, &found), 0);
+	assert_int_equal(tw_proc_snapshot("/proc", NULL, NULL, count_self, &found), 0);
 	assert_int_equal(found, 1);
-	assert_int_equal(tw_proc_snapshot("/nonexistent-proc", NULL, count_self, &found), -ENOENT);
+	assert_int_equal(tw_proc_snapshot("/nonexistent-proc", NULL, NULL, count_self, &found), -ENOENT);
 }
 
 struct fs_case {
@@ -217,7 +217,7 @@ static void test_snapshot_fs_groups(void **state)
 	c.fork_child = spawn_waiter(0, kids);
 	assert_true(c.clonefs_child > 0 && c.fork_child > 0);
 	assert_true(c.shared_thread > 0 && c.private_thread > 0);
-	assert_int_equal(tw_proc_snapshot("/proc", NULL, record_owner, &c), 0);
+	assert_int_equal(tw_proc_snapshot("/proc", NULL, NULL, record_owner, &c), 0);
 	assert_int_equal(c.seen, 4);
 	assert_int_equal(c.owner[0], getpid());
 	assert_int_equal(c.owner[1], -1);

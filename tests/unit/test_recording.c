@@ -390,7 +390,8 @@ static const char expected_csv[] =
 	"uid_source\n"
 	/* no fanotify and no /proc exe: nothing checked the tracked cwd, so neither is shown */
 	"2023-11-14T22:13:20.000002000Z,2000,exec,200,200,100,,prog,./prog,,,,"
-	",,,,,,unresolved,,,,,,0,3f2a9c1e:200:1000:1,3f2a9c1e:100:5:0,,,,,,,,,unverified,,,\n"
+	",,,,,,unresolved,,,,,,0,3f2a9c1e:200:1000:1,3f2a9c1e:100:5:0,,,,,,,,,unverified,,,"
+	"unresolved\n"
 	"2023-11-14T22:13:20.000005999Z,5999,lost,0,0,,,,,,,,,,,,,,,,,,20,1,,,,,,,,,,,,,,,\n";
 
 static int replay(const struct mem *m, size_t len, char **out, size_t *out_len, char *err,
