@@ -1103,11 +1103,12 @@ void tw_pipeline_print_stats(struct tw_pipeline *p, FILE *f, bool rates)
 	tw_pipeline_get_stats(p, &st);
 	fprintf(f,
 		"tracewatch: stats: events=%llu execs=%llu unresolved=%llu lost=%llu "
-		"overrun=%llu late=%llu string_fallbacks=%llu records=%llu",
+		"overrun=%llu late=%llu string_fallbacks=%llu uid_conflicts=%llu records=%llu",
 		(unsigned long long)st.events, (unsigned long long)st.execs,
 		(unsigned long long)st.unresolved, (unsigned long long)st.lost,
 		(unsigned long long)st.overrun, (unsigned long long)st.late,
-		(unsigned long long)st.string_fallbacks, (unsigned long long)st.records);
+		(unsigned long long)st.string_fallbacks, (unsigned long long)st.uid_conflicts,
+		(unsigned long long)st.records);
 	if (p->opts.record)
 		fprintf(f, " recorded_bytes=%llu", (unsigned long long)st.recorded_bytes);
 	if (rates) {
@@ -2268,6 +2269,7 @@ void tw_pipeline_get_stats(const struct tw_pipeline *p, struct tw_pipeline_stats
 	st->execs = ms.execs;
 	st->unresolved = ms.unresolved;
 	st->string_fallbacks = ms.string_fallbacks;
+	st->uid_conflicts = ms.uid_conflicts;
 	st->records = p->records;
 	st->lost = p->lost_kernel;
 	st->overrun = p->overrun;
