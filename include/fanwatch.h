@@ -91,6 +91,8 @@ enum tw_fan_kind {
  * ignores those bits on exec. Only looked for when the mode has one of them.
  */
 #define TW_FAN_NOSUID (1u << 2)
+/* The file named by tw_fanwatch_skip_path(): kind TW_FAN_NOPATH, its path was not read. */
+#define TW_FAN_PATH_SKIPPED (1u << 3)
 
 /* One item. Plain data; @path is borrowed and valid during the callback only. */
 struct tw_fan_item {
@@ -140,14 +142,28 @@ int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **o
 int tw_fanwatch_fd(const struct tw_fanwatch *w);
 
 /*
- * Non-blocking: mark new filesystems if our mount table changed, then read what the kernel
- * has queued (at most one read buffer) and hand each item, in order, to @cb. Every fd the
- * kernel passed is closed before return, whatever @cb returns: a non-zero @cb return is kept
- * and returned after the rest of the buffer was delivered.
+ * Items of the file @dev/@ino (the ELF loader, opened with every dynamic exec) come without
+ * their path (TW_FAN_PATH_SKIPPED): one readlink less per exec.
+ */
+void tw_fanwatch_skip_path(struct tw_fanwatch *w, uint64_t dev, uint64_t ino);
+
+/*
+ * Mark new filesystems if our mount table changed since the last call (call it before a
+ * round of reads). Returns 0 or -ENOMEM.
+ */
+int tw_fanwatch_check_mounts(struct tw_fanwatch *w);
+
+/*
+ * Non-blocking: read what the kernel has queued (at most one read buffer) and hand each
+ * item, in order, to @cb. Every fd the kernel passed is closed before return, whatever @cb
+ * returns: a non-zero @cb return is kept and returned after the rest of the buffer was
+ * delivered. *@empty tells whether the queue was seen empty during the read (nothing queued,
+ * or the kernel stopped with room left for another event): every open before the call has
+ * then been delivered, no further read needed.
  * Returns the number of items delivered (0: nothing queued), the first non-zero @cb return,
  * or -errno when the read failed (nothing delivered).
  */
-int tw_fanwatch_read(struct tw_fanwatch *w, tw_fan_cb cb, void *ctx);
+int tw_fanwatch_read(struct tw_fanwatch *w, tw_fan_cb cb, void *ctx, bool *empty);
 
 /*
  * Mark the filesystems of @pid's mount namespace (a container), reached through

@@ -98,6 +98,11 @@ struct fsgroup {
 	int refs;
 	struct cwd_value *cwd;
 	int inflight;		/* chdir/fchdir entered and not yet returned */
+	/*
+	 * Shared with another process (CLONE_FS without CLONE_THREAD), now or once: the
+	 * kernel then treats an exec as unsafe, and a set-user-ID bit may not apply.
+	 */
+	bool cross_process;
 };
 
 /* What the libc exec uprobe captured at the call, waiting for the exec it announces. */
@@ -147,6 +152,7 @@ struct task {
 	int8_t userns;		/* in another user namespace than the initial one */
 	int setid_call;		/* a set*id call in progress: enum tw_setid_call + 1, 0 none */
 	uint32_t setid_ruid, setid_euid;
+	uint64_t setid_enter;	/* ... entered at this time */
 	uint64_t fan_since;	/* its opens after this time are for its next exec attempt */
 	UT_hash_handle hh;
 };
@@ -169,6 +175,16 @@ struct fan_queue {
 	struct fan_item *head, *tail;
 	int n;
 	uint64_t dropped;	/* read time of the newest item dropped for room; 0 none */
+	UT_hash_handle hh;
+};
+
+/*
+ * Exits applied minus task ends applied, per tid (taskstats only): an end can be read before
+ * or after its exit event. Entries at 0 are removed.
+ */
+struct end_balance {
+	int tid;
+	int n;
 	UT_hash_handle hh;
 };
 
@@ -211,12 +227,15 @@ struct pending {
 	struct cred_value *creds;	/* the exec's node, decided at finish */
 	bool proc_ids_ok;		/* no set*id call between the exec and the /proc read */
 	int8_t nnp, traced, userns;	/* the task's, at the exec */
+	bool fs_shared;			/* its fs_struct is shared with another process */
 	bool setid_after;		/* a set*id call succeeded after the exec */
 	bool end_uid_ok;		/* its end's uid is the exec's: no set*id call between */
+	int stale_ends;			/* ends of this tid's earlier tasks still to come */
 	uint32_t end_uid;
 	bool creds_lost;		/* events were lost before the exec was finished */
 	/* the final ELF as fanotify saw it, and whether an ELF loader came with it: */
 	bool fan_final;
+	uint64_t fan_dev, fan_ino;
 	uint32_t fan_mode, fan_uid;
 	unsigned int fan_flags;
 	bool fan_host_loader;		/* the host libc's loader came with it */
@@ -233,6 +252,7 @@ struct tw_model {
 	uint64_t last_ts;
 	/* fanotify: */
 	struct fan_queue *fanq;		/* uthash by tid */
+	struct end_balance *ends;	/* uthash by tid */
 	uint64_t fan_prev_sync;		/* time of the last sync item */
 	uint64_t fan_covered;		/* every open before this time has been applied */
 	uint64_t fan_lost;		/* read time of the last overflow; 0 none */

@@ -129,12 +129,10 @@ bool tw_source_chdir_string(const char *tdir);
 bool tw_source_no_syscalls(const struct tw_source *s);
 
 /*
- * The host libc file the libc uprobes are on into *@libc, and its ELF loader into *@loader
- * (ino 0 when not found). Returns false (both zero) when there are none (no uprobes, or
- * event probes instead).
+ * The host libc file the libc uprobes are on into *@libc. Returns false (and a zero @libc)
+ * when there are none (no uprobes, or event probes instead).
  */
-bool tw_source_probed_libc(const struct tw_source *s, struct tw_file_id *libc,
-			   struct tw_file_id *loader);
+bool tw_source_probed_libc(const struct tw_source *s, struct tw_file_id *libc);
 
 /* Close the readers and remove the instance. Returns 0 or -errno if removal failed. NULL ok. */
 int tw_source_close(struct tw_source *s);

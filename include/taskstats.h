@@ -91,14 +91,14 @@ int tw_taskstats_open(const struct tw_taskstats_opts *opts, struct tw_taskstats 
 int tw_taskstats_fd(const struct tw_taskstats *t);
 
 /*
- * Non-blocking: receive what is queued (up to a bounded number of datagrams) and hand each
- * task end, in order, to @cb. A non-zero @cb return stops the reading after the datagram
- * in hand was delivered (the kernel sends one task end per datagram; later ones stay
- * queued) and is returned. Returns the number of items delivered (0: nothing queued), the
+ * Non-blocking: receive what is queued (up to a bounded number of datagrams, taken in
+ * batches) and hand each task end, in order, to @cb. A non-zero @cb return stops the reading
+ * after the batch in hand was delivered (later datagrams stay queued) and the first such
+ * return is returned. Returns the number of items delivered (0: nothing queued), the
  * @cb return, or -errno on a socket error other than ENOBUFS (which becomes a TW_TS_LOST
- * item). A malformed datagram is skipped.
+ * item). A malformed datagram is skipped. *@empty tells whether the socket was read empty.
  */
-int tw_taskstats_read(struct tw_taskstats *t, tw_ts_cb cb, void *ctx);
+int tw_taskstats_read(struct tw_taskstats *t, tw_ts_cb cb, void *ctx, bool *empty);
 
 /* Deregister the CPUs and close the socket. NULL is accepted. */
 void tw_taskstats_close(struct tw_taskstats *t);

@@ -107,6 +107,7 @@ struct tw_fanwatch {
 	struct id_set own;     /* mount ids of our namespace */
 	struct id_set foreign; /* mount ids seen and found not ours (unique ids only) */
 	char *buf;	       /* FAN_READ_BUF */
+	uint64_t skip_dev, skip_ino; /* tw_fanwatch_skip_path(); ino 0: none */
 	char link[PATH_MAX + DELETED_SUFFIX_LEN + 2];
 };
 
@@ -633,6 +634,10 @@ static void resolve(struct tw_fanwatch *w, int fd, struct tw_fan_item *it)
 		if (fstatvfs(fd, &vfs) || (vfs.f_flag & ST_NOSUID))
 			it->flags |= TW_FAN_NOSUID;
 	}
+	if (w->skip_ino && it->ino == w->skip_ino && it->dev == w->skip_dev) {
+		it->flags |= TW_FAN_PATH_SKIPPED;
+		return;
+	}
 	/* The link after the statx: see tw_fanwatch_classify(). */
 	snprintf(name, sizeof(name), "%d", fd);
 	n = readlinkat(w->fd_dir, name, w->link, sizeof(w->link) - 1);
@@ -696,10 +701,8 @@ next:
 	return delivered;
 }
 
-int tw_fanwatch_read(struct tw_fanwatch *w, tw_fan_cb cb, void *ctx)
+int tw_fanwatch_check_mounts(struct tw_fanwatch *w)
 {
-	ssize_t n;
-
 	/*
 	 * Our mount table changed: mark what is new before reading, so that execs from a
 	 * new filesystem are seen as soon as possible. This handle is polled here and not
@@ -717,9 +720,23 @@ int tw_fanwatch_read(struct tw_fanwatch *w, tw_fan_cb cb, void *ctx)
 			refresh_own_ids(w);
 		}
 	}
-	n = read(w->fan_fd, w->buf, FAN_READ_BUF);
-	if (n < 0)
+	return 0;
+}
+
+int tw_fanwatch_read(struct tw_fanwatch *w, tw_fan_cb cb, void *ctx, bool *empty)
+{
+	ssize_t n = read(w->fan_fd, w->buf, FAN_READ_BUF);
+
+	if (n < 0) {
+		*empty = errno == EAGAIN;
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	}
+	/*
+	 * The kernel copies events until the next one does not fit or none is left; every
+	 * event here is FAN_EVENT_METADATA_LEN bytes (no info records): room for one more
+	 * means none was left.
+	 */
+	*empty = (size_t)n + FAN_EVENT_METADATA_LEN <= FAN_READ_BUF;
 	return tw_fanwatch_parse(w, w->buf, n, tw_now_mono(), cb, ctx);
 }
 
@@ -949,6 +966,12 @@ int tw_fanwatch_open(const struct tw_fanwatch_opts *opts, struct tw_fanwatch **o
 out_close:
 	tw_fanwatch_close(w);
 	return ret;
+}
+
+void tw_fanwatch_skip_path(struct tw_fanwatch *w, uint64_t dev, uint64_t ino)
+{
+	w->skip_dev = dev;
+	w->skip_ino = ino;
 }
 
 int tw_fanwatch_fd(const struct tw_fanwatch *w)

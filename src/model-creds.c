@@ -169,7 +169,8 @@ struct cred_value *cred_fork(struct cred_value *parent)
 	cred_eval(parent);
 	/* A known, sure node is copied as it is: the fork changes nothing. */
 	if (!parent || (parent->kind == CRED_KNOWN && !parent->unsure &&
-			(parent->src == TW_PROV_TRACKED || parent->uid < 0)))
+			(parent->src == TW_PROV_TRACKED ||
+			 (parent->uid < 0 && parent->euid < 0))))
 		return cred_get(parent);
 	v = cred_derived(CRED_FORK, parent);
 	cred_eval(v);

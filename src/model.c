@@ -445,12 +445,16 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 
 	if (j >= 0 && items[j]->has_stat) {
 		p->fan_final = true;
+		p->fan_dev = items[j]->dev;
+		p->fan_ino = items[j]->ino;
 		p->fan_mode = items[j]->mode;
 		p->fan_uid = items[j]->uid;
 		p->fan_flags = items[j]->flags;
 	}
-	if (j >= 0)
+	if (j >= 0 && !(items[j]->flags & TW_FAN_PATH_SKIPPED))
 		ret = set_exe_from_item(rec, items[j]);
+	else if (j >= 0)
+		ret = set_exe_from_proc(p, rec, "fanotify-nopath");	/* ld.so run itself */
 	else
 		ret = set_exe_from_proc(p, rec, n ? "unknown" : "no-item");
 	if (ret)
@@ -569,8 +573,14 @@ static void resolve_creds(struct tw_model *m, struct pending *p, struct tw_recor
 		now.src = TW_PROV_LOST;
 	}
 	if (p->fan_final && (p->fan_mode & S_ISUID)) {
-		bool applies = !(p->fan_flags & TW_FAN_NOSUID) && p->nnp == 0 && p->traced == 0 &&
-			       p->userns == 0;
+		/*
+		 * The kernel ignores the bit on a nosuid mount or one of another namespace
+		 * (mnt_may_suid()), with no_new_privs, and may for a traced task, one in a user
+		 * namespace, or one sharing its fs_struct with another process (unsafe exec).
+		 */
+		bool applies = !(p->fan_flags & (TW_FAN_NOSUID | TW_FAN_OTHER_NS)) &&
+			       !p->other_ns && p->nnp == 0 && p->traced == 0 && p->userns == 0 &&
+			       !p->fs_shared;
 
 		if (applies) {
 			now.euid = p->fan_uid;
@@ -581,7 +591,8 @@ static void resolve_creds(struct tw_model *m, struct pending *p, struct tw_recor
 	} else if (!p->fan_final) {
 		now.euid = -1;	/* the file is unknown: a set-user-ID bit may have applied */
 	}
-	if (p->probe_proc_ok && p->proc_ids_ok && p->proc.uid >= 0) {
+	/* An unsure program may have changed them between the exec and the read, unseen. */
+	if (p->probe_proc_ok && p->proc_ids_ok && p->proc.uid >= 0 && !unsure) {
 		if ((now.uid >= 0 && now.uid != p->proc.uid) ||
 		    (now.euid >= 0 && p->proc.euid >= 0 && now.euid != p->proc.euid))
 			m->st.uid_conflicts++;
@@ -589,7 +600,9 @@ static void resolve_creds(struct tw_model *m, struct pending *p, struct tw_recor
 		now.euid = p->proc.euid;
 		now.src = TW_PROV_PROC;
 		rec->loginuid = p->proc.loginuid;
-	} else if (p->end_uid_ok && !unsure) {
+	} else if (p->end_uid_ok && !unsure &&
+		   !(p->end_has_exe && p->fan_final &&
+		     (p->end_dev != p->fan_dev || p->end_ino != p->fan_ino))) {
 		if (now.uid < 0) {
 			now.uid = p->end_uid;
 			now.src = TW_PROV_TASKSTATS;
@@ -841,8 +854,11 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 		tgid = ev->newtask.pid;
 		ppid = (flags & CLONE_PARENT_FLAG) ? creator->ppid : creator->tgid;
 	}
-	if (flags & CLONE_FS_FLAG)
+	if (flags & CLONE_FS_FLAG) {
 		fs = fs_get(creator->fs);
+		if (!(flags & CLONE_THREAD_FLAG))
+			fs->cross_process = true;
+	}
 	else
 		fs = fs_new(creator->fs->cwd);	/* copy: the value is shared, not the group */
 	if (!fs)
@@ -982,6 +998,39 @@ static int apply_task_end(struct tw_model *m, struct tw_event *ev)
 	return t->end ? 0 : -ENOMEM;
 }
 
+/* Count an exit (+1) or a task end (-1) of @tid. Returns the balance before, or -ENOMEM. */
+static int end_balance_add(struct tw_model *m, int tid, int delta)
+{
+	struct end_balance *b;
+	int before;
+
+	HASH_FIND_INT(m->ends, &tid, b);
+	if (!b) {
+		b = tw_calloc(1, sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		b->tid = tid;
+		HASH_ADD_INT(m->ends, tid, b);
+	}
+	before = b->n;
+	b->n += delta;
+	if (!b->n) {
+		HASH_DEL(m->ends, b);
+		free(b);
+	}
+	return before;
+}
+
+static void end_balance_clear(struct tw_model *m)
+{
+	struct end_balance *b, *tmp;
+
+	HASH_ITER(hh, m->ends, b, tmp) {
+		HASH_DEL(m->ends, b);
+		free(b);
+	}
+}
+
 static int apply_exit(struct tw_model *m, struct tw_event *ev)
 {
 	int tid = ev->exit.pid;
@@ -992,6 +1041,8 @@ static int apply_exit(struct tw_model *m, struct tw_event *ev)
 	bool process_end;
 
 	check_tentative(m, ev->ts, tid, 0);
+	if (m->opts.taskstats && end_balance_add(m, tid, 1) == -ENOMEM)
+		return -ENOMEM;
 	/* Exited before the read began: whatever was read belongs to someone else. */
 	for (p = m->head; p; p = p->next)
 		if (p->is_exec && p->probe_pid == tid && ev->ts < p->proc.t_start)
@@ -1336,11 +1387,16 @@ static int apply_exec(struct tw_model *m, struct tw_event *ev)
 	/* Read after the exec: a flag off then was off at the exec (they are only ever set). */
 	if (p->probe_proc_ok && p->proc.nnp == 0 && t->nnp < 0)
 		t->nnp = 0;
-	if (p->probe_proc_ok && p->proc.tracer == 0 && t->traced < 0)
-		t->traced = 0;
 	p->nnp = t->nnp;
 	p->traced = t->traced;
 	p->userns = t->userns;
+	p->fs_shared = t->fs->cross_process;
+	if (m->opts.taskstats) {
+		struct end_balance *b;
+
+		HASH_FIND_INT(m->ends, &pid, b);
+		p->stale_ends = b && b->n > 0 ? b->n : 0;
+	}
 	p->creds = cred_exec_pending(t->creds);
 	if (!p->creds)
 		goto out_nomem;
@@ -1483,11 +1539,22 @@ static int apply_task_end_exe(struct tw_model *m, struct tw_event *ev)
 {
 	struct pending *p, *last = NULL;
 
+	if (ev->task_end.lost) {
+		end_balance_clear(m);	/* the ends dropped will never come */
+	} else if (end_balance_add(m, ev->tid, -1) == -ENOMEM) {
+		return -ENOMEM;
+	}
 	for (p = m->head; p; p = p->next) {
 		if (!p->is_exec)
 			continue;
 		if (ev->task_end.lost) {
 			p->end_seen = true;
+			p->stale_ends = 0;
+			continue;
+		}
+		if (p->probe_pid == ev->tid && p->ts < ev->ts && p->stale_ends > 0) {
+			/* The end of a task that exited before this exec (an old leader, a reused pid). */
+			p->stale_ends--;
 			continue;
 		}
 		if (p->probe_pid == ev->tid && p->ts < ev->ts && !p->end_seen) {
@@ -1520,6 +1587,7 @@ static int apply_setid(struct tw_model *m, struct tw_event *ev)
 	t->setid_call = ev->setid.call + 1;
 	t->setid_ruid = ev->setid.ruid;
 	t->setid_euid = ev->setid.euid;
+	t->setid_enter = ev->ts;
 	return 0;
 }
 
@@ -1545,6 +1613,8 @@ static int apply_setid_exit(struct tw_model *m, struct tw_event *ev)
 {
 	struct task *t = task_find(m, ev->tid);
 	bool seen = t && t->setid_call == ev->setid.call + 1;
+	/* The ids change inside the call: a read after its entry may already show them. */
+	uint64_t since = seen ? t->setid_enter : 0;
 	int call = ev->setid.call;
 	uint32_t ruid = seen ? t->setid_ruid : TW_ID_KEEP;
 	uint32_t euid = seen ? t->setid_euid : TW_ID_KEEP;
@@ -1565,7 +1635,7 @@ static int apply_setid_exit(struct tw_model *m, struct tw_event *ev)
 			continue;
 		p->setid_after = true;
 		p->end_uid_ok = false;
-		if (ev->ts < p->proc.t_read)
+		if (since < p->proc.t_read)
 			p->proc_ids_ok = false;
 	}
 	if (ev->setid.libc && t->tgid) {
@@ -1633,6 +1703,7 @@ static int apply_lost(struct tw_model *m, struct tw_event *ev)
 		cred_put(t->creds);
 		t->creds = cred_get(lost);
 		t->setid_call = 0;
+		t->nnp = t->traced = t->userns = -1;	/* a prctl, ptrace, unshare lost */
 	}
 	cred_put(lost);
 	m->loss_epoch++;
@@ -1686,6 +1757,7 @@ void tw_model_free(struct tw_model *m)
 		cwd_put(m->tentative[i]);
 	free(m->tentative);
 	fanq_free_all(m);
+	end_balance_clear(m);
 	free(m);
 }
 
@@ -1717,8 +1789,11 @@ int tw_model_seed(struct tw_model *m, const struct tw_proc_task *pt)
 	if (pt->fs_owner > 0) {
 		struct task *owner = task_find(m, pt->fs_owner);
 
-		if (owner)
+		if (owner) {
 			fs = fs_get(owner->fs);	/* one fs_struct (kcmp said so) */
+			if (owner->tgid != pt->tgid)
+				fs->cross_process = true;
+		}
 	} else if (pt->fs_owner == 0 && pt->tid != pt->tgid && leader) {
 		fs = fs_get(leader->fs);	/* unknown: threads normally share it */
 	}

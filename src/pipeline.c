@@ -26,6 +26,7 @@
 #include "recording.h"
 #include "reorder.h"
 #include "taskstats.h"
+#include "uprobe.h"
 #include "util.h"
 
 /*
@@ -34,6 +35,17 @@
  * up in the next read with an older timestamp.
  */
 #define DRAIN_SLACK_NS (10ull * 1000 * 1000)
+/*
+ * Live reading runs at most once per this interval: what arrives meanwhile is read in one
+ * pass (fewer wakeups and empty reads per exec at high rates; records wait that much longer).
+ */
+#define READ_INTERVAL_NS (5ull * 1000 * 1000)
+/*
+ * Realpath answers kept (with fanotify, which checks what they are used for), and how long
+ * one is reused: a program run by the same symlinked path again costs no path walk.
+ */
+#define REALPATH_CACHE_SLOTS 64
+#define REALPATH_CACHE_NS (1000ull * 1000 * 1000)
 /* Most CPUs a recording may claim: the reorder queue has one per CPU. */
 #define MAX_REPLAY_CPUS 8192
 /* The arrival stage remembers which tids had their argv captured whole, in a small table. */
@@ -73,6 +85,13 @@ struct answer {
 	struct answer *next;
 };
 
+/* One cached realpath answer. */
+struct realpath_slot {
+	char *query;
+	char *answer;		/* NULL: the path could not be resolved */
+	uint64_t t;		/* when it was asked */
+};
+
 struct tw_pipeline {
 	struct tw_pipeline_opts opts;
 
@@ -88,6 +107,7 @@ struct tw_pipeline {
 	bool refreshed;		/* the arrival stage added probe events */
 	bool auto_no_syscalls;	/* syscall events left off: fanotify checks paths instead */
 	enum tw_creds_mode creds_mode;	/* which set*id calls the stream shows */
+	struct realpath_slot rp_cache[REALPATH_CACHE_SLOTS];
 	struct tw_file_id libc_id;	/* the libc the uprobes are on (TW_CREDS_LIBC) */
 	struct tw_file_id loader_id;	/* ... and its ELF loader */
 
@@ -603,10 +623,51 @@ static int release(struct tw_pipeline *p, bool all)
 }
 
 /* The model's question: the physical path of a directory (".." resolved like the kernel). */
+/* FNV-1a: the cache slot of a path. */
+static uint32_t str_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/*
+ * realpath(3) of @path, from the cache when it was asked less than REALPATH_CACHE_NS ago.
+ * Only with fanotify: every path an answer helps make is checked against the executed file
+ * (a stale answer can then only fail to match, never pass off another file). malloc'd.
+ */
+static char *realpath_cached(struct tw_pipeline *p, const char *path)
+{
+	struct realpath_slot *slot;
+	uint64_t now;
+	char *real;
+
+	if (!p->fan)
+		return realpath(path, NULL);
+	slot = &p->rp_cache[str_hash(path) % REALPATH_CACHE_SLOTS];
+	now = tw_now_mono();
+	if (slot->query && !strcmp(slot->query, path) && now - slot->t < REALPATH_CACHE_NS)
+		return slot->answer ? tw_strdup(slot->answer) : NULL;
+	real = realpath(path, NULL);
+	free(slot->query);
+	free(slot->answer);
+	slot->query = tw_strdup(path);
+	slot->answer = real ? tw_strdup(real) : NULL;
+	slot->t = now;
+	if (!slot->query || (real && !slot->answer)) {
+		free(slot->query);
+		free(slot->answer);
+		slot->query = slot->answer = NULL;
+	}
+	return real;
+}
+
 static char *realpath_live(const char *dir, void *ctx)
 {
 	struct tw_pipeline *p = ctx;
-	char *real = realpath(dir, NULL);
+	char *real = realpath_cached(p, dir);
 
 	if (p->rec) {
 		tw_rec_put_str(p->rec, dir);
@@ -963,24 +1024,26 @@ static int push_fan_sync(struct tw_pipeline *p)
 /* Read what the side sources have queued; everything later has a later read time. */
 static int drain_side_sources(struct tw_pipeline *p)
 {
+	bool empty = false;
 	uint64_t t;
 	int i, ret;
 
 	if (p->fan) {
+		ret = tw_fanwatch_check_mounts(p->fan);
+		if (ret)
+			return fail(p, ret, "marking new filesystems failed: %s", strerror(-ret));
 		t = tw_now_mono();
-		for (i = 0; i < MAX_SIDE_READS; i++) {
-			ret = tw_fanwatch_read(p->fan, on_fan_item, p);
+		for (i = 0; i < MAX_SIDE_READS && !empty; i++) {
+			ret = tw_fanwatch_read(p->fan, on_fan_item, p, &empty);
 			if (ret < 0)
 				return fail(p, ret, "reading the fanotify events failed: %s",
 					    strerror(-ret));
-			if (ret == 0)
-				break;
 		}
 		/*
 		 * Read empty: every open that happened before @t has been delivered. A sync
 		 * item (tid 0) stamped after the reads tells the model so (model.h).
 		 */
-		if (ret == 0) {
+		if (empty) {
 			ret = push_fan_sync(p);
 			if (ret)
 				return ret;
@@ -989,13 +1052,12 @@ static int drain_side_sources(struct tw_pipeline *p)
 	}
 	if (p->ts) {
 		t = tw_now_mono();
-		for (i = 0; i < MAX_SIDE_READS; i++) {
-			ret = tw_taskstats_read(p->ts, on_task_end, p);
+		empty = false;
+		for (i = 0; i < MAX_SIDE_READS && !empty; i++) {
+			ret = tw_taskstats_read(p->ts, on_task_end, p, &empty);
 			if (ret < 0)
 				return fail(p, ret, "reading the taskstats messages failed: %s",
 					    strerror(-ret));
-			if (ret == 0)
-				break;
 		}
 		mark_drained(p, TASKEND_QUEUE(p), t);
 	}
@@ -1166,7 +1228,7 @@ static int run_live(struct tw_pipeline *p)
 		.drained = on_drained,
 		.ctx = p,
 	};
-	uint64_t deadline = 0, next_stats = 0;
+	uint64_t deadline = 0, next_stats = 0, last_read = 0;
 	int ret = 0;
 
 	if (p->opts.duration > 0)
@@ -1202,7 +1264,19 @@ static int run_live(struct tw_pipeline *p)
 			if (next_stats > now && (next_stats - now) / 1000000 < (uint64_t)timeout)
 				timeout = (int)((next_stats - now) / 1000000) + 1;
 		}
+		if (last_read) {
+			uint64_t since = tw_now_mono() - last_read;
+
+			if (since < READ_INTERVAL_NS) {
+				struct timespec ts = { 0, (long)(READ_INTERVAL_NS - since) };
+
+				nanosleep(&ts, NULL);	/* a signal ends it early: fine */
+				if (p->opts.stop && *p->opts.stop)
+					break;
+			}
+		}
 		ret = tw_source_wait(p->src, timeout);
+		last_read = tw_now_mono();
 		if (!ret)
 			ret = tw_source_drain(p->src, &h);
 		if (!ret)
@@ -2036,6 +2110,20 @@ static int join_existing_tree(struct tw_pipeline *p)
 	return ret;
 }
 
+/* The host libc's ELF loader (ld.so), into *@id (zero when it can't be found). */
+static void host_loader(struct tw_file_id *id)
+{
+	char *path = tw_uprobe_host_loader();
+	struct stat st;
+
+	memset(id, 0, sizeof(*id));
+	if (path && stat(path, &st) == 0) {
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+	}
+	free(path);
+}
+
 static int open_live(struct tw_pipeline *p)
 {
 	struct tw_model_opts mo = { 0 };
@@ -2055,6 +2143,10 @@ static int open_live(struct tw_pipeline *p)
 	 * every task on: the libc uprobes (entry and return) stand in for them.
 	 */
 	p->opts.source.syscalls_only_for_strings = p->fan != NULL;
+	host_loader(&p->loader_id);
+	/* The loader comes with every dynamic exec; nothing needs its path. */
+	if (p->fan && p->loader_id.ino)
+		tw_fanwatch_skip_path(p->fan, p->loader_id.dev, p->loader_id.ino);
 	p->src = tw_source_open(&p->opts.source);
 	if (!p->src)
 		return -EIO;	/* the source said why */
@@ -2080,7 +2172,7 @@ static int open_live(struct tw_pipeline *p)
 	/* Which set*id calls the stream shows: every syscall, or libc's calls only. */
 	if (!tw_source_no_syscalls(p->src))
 		p->creds_mode = TW_CREDS_SYSCALLS;
-	else if (tw_source_probed_libc(p->src, &p->libc_id, &p->loader_id) && p->loader_id.ino)
+	else if (tw_source_probed_libc(p->src, &p->libc_id) && p->loader_id.ino)
 		p->creds_mode = TW_CREDS_LIBC;
 	mo.creds = p->creds_mode;
 	mo.host_loader = p->loader_id;
@@ -2305,6 +2397,10 @@ int tw_pipeline_free(struct tw_pipeline *p)
 
 		p->held_fail = r->next;
 		tw_record_free(r);
+	}
+	for (size_t i = 0; i < REALPATH_CACHE_SLOTS; i++) {
+		free(p->rp_cache[i].query);
+		free(p->rp_cache[i].answer);
 	}
 	free(p->held);
 	free(p->raw);

@@ -189,11 +189,13 @@ static int read_root(int pid)
 
 	snprintf(path, sizeof(path), "/proc/%d/root", pid);
 	n = readlink(path, target, sizeof(target));
+	if (n < 0)
+		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
 	m = readlink(path, ns, sizeof(ns));
-	o = readlink("/proc/self/ns/mnt", own, sizeof(own));
-	if (n < 0 || m < 0)
+	if (m < 0)
 		return 0;
+	o = readlink("/proc/self/ns/mnt", own, sizeof(own));
 	if (n != 1 || target[0] != '/')
 		return 2;
 	return o == m && !memcmp(ns, own, m) ? 1 : 2;
@@ -212,6 +214,13 @@ int tw_proc_read(struct tw_proc_read *p, int pid, unsigned int what)
 		p->cwd = tw_readlink(path);
 		if (!p->cwd && errno == ENOMEM)
 			goto out_nomem;
+		/*
+		 * No cwd: the task is gone or a zombie (a deleted cwd still reads, with
+		 * " (deleted)"). Its exe, argv and root are gone too: only its status may still
+		 * be there (a zombie's). Most short-lived processes end here: fewer syscalls.
+		 */
+		if (!p->cwd && errno == ENOENT)
+			what &= ~(unsigned int)(TW_PROC_EXE | TW_PROC_ARGV | TW_PROC_ROOT);
 	}
 	if (what & TW_PROC_EXE) {
 		snprintf(path, sizeof(path), "/proc/%d/exe", pid);
@@ -248,7 +257,7 @@ int tw_proc_read(struct tw_proc_read *p, int pid, unsigned int what)
 		}
 		/* The audit login uid: only where the kernel keeps one (CONFIG_AUDIT). */
 		snprintf(path, sizeof(path), "/proc/%d/loginuid", pid);
-		ret = read_file(path, &buf, &len);
+		ret = ret ? -ENOENT : read_file(path, &buf, &len);	/* gone: no second try */
 		if (ret == -ENOMEM)
 			goto out_nomem;
 		if (!ret) {

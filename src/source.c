@@ -51,7 +51,6 @@ struct tw_source {
 	int nr_seen_ns;
 	struct { dev_t dev; ino_t ino; } probed[TW_UPROBE_MAX_LIBCS];
 	int nr_probed;
-	struct tw_file_id host_loader;	/* the ELF loader of the host libc; ino 0 unknown */
 };
 
 /*
@@ -401,19 +400,13 @@ static void setup_uprobes(struct tw_source *s, const struct tw_source_opts *opts
 	if (s->uprobes && !s->probe_kind) {
 		struct stat st;
 
-		char *loader = tw_uprobe_host_loader();
-
 		s->probe_kind = "libc uprobes";
 		if (stat(libc, &st) == 0) {
 			s->probed[0].dev = st.st_dev;
 			s->probed[0].ino = st.st_ino;
 			s->nr_probed = 1;
 		}
-		if (loader && stat(loader, &st) == 0) {
-			s->host_loader.dev = st.st_dev;
-			s->host_loader.ino = st.st_ino;
-		}
-		free(loader);
+
 	}
 	free(libc);
 	if (s->uprobes)
@@ -875,16 +868,13 @@ bool tw_source_chdir_string(const char *tdir)
 	return file_has(path, "__data_loc", "filename");
 }
 
-bool tw_source_probed_libc(const struct tw_source *s, struct tw_file_id *libc,
-			   struct tw_file_id *loader)
+bool tw_source_probed_libc(const struct tw_source *s, struct tw_file_id *libc)
 {
 	memset(libc, 0, sizeof(*libc));
-	memset(loader, 0, sizeof(*loader));
 	if (!s->uprobes || strcmp(s->probe_kind, "libc uprobes") || s->nr_probed < 1)
 		return false;
 	libc->dev = s->probed[0].dev;
 	libc->ino = s->probed[0].ino;
-	*loader = s->host_loader;
 	return true;
 }
 

@@ -20,7 +20,9 @@
 /* Socket receive buffer when the caller does not choose: about 2,000 task ends. */
 #define TS_RCVBUF_DEFAULT (4 * 1024 * 1024)
 /* One message is one or two struct taskstats (~400 bytes each) plus headers. */
-#define TS_RECV_BUF (16 * 1024)
+#define TS_RECV_BUF (4 * 1024)
+/* Messages taken per recvmmsg() call, each into a buffer of its own. */
+#define TS_BATCH 32
 /* Messages received per tw_taskstats_read(), so one source cannot starve the others. */
 #define TS_READ_MAX 256
 /* The CPUs the kernel can ever run: registering them all covers hot-plugged ones too. */
@@ -141,39 +143,63 @@ int tw_taskstats_parse(const void *buf, size_t len, int family, uint64_t ts, tw_
 	return delivered;
 }
 
-int tw_taskstats_read(struct tw_taskstats *t, tw_ts_cb cb, void *ctx)
+int tw_taskstats_read(struct tw_taskstats *t, tw_ts_cb cb, void *ctx, bool *empty)
 {
-	int fd = nl_socket_get_fd(t->sk), delivered = 0, i;
+	int fd = nl_socket_get_fd(t->sk), delivered = 0, got = 0, first_err = 0, k;
+	struct mmsghdr msgs[TS_BATCH];
+	struct iovec iov[TS_BATCH];
 
-	for (i = 0; i < TS_READ_MAX; i++) {
-		ssize_t n = recv(fd, t->buf, TS_RECV_BUF, MSG_DONTWAIT | MSG_TRUNC);
-		int r;
+	*empty = false;
+	for (k = 0; k < TS_BATCH; k++) {
+		iov[k] = (struct iovec){ .iov_base = t->buf + k * TS_RECV_BUF,
+					 .iov_len = TS_RECV_BUF };
+		memset(&msgs[k], 0, sizeof(msgs[k]));
+		msgs[k].msg_hdr.msg_iov = &iov[k];
+		msgs[k].msg_hdr.msg_iovlen = 1;
+	}
+	while (got < TS_READ_MAX && !first_err) {
+		int n = recvmmsg(fd, msgs, TS_BATCH, MSG_DONTWAIT, NULL);
+		uint64_t now = tw_now_mono();
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == ENOBUFS) {
-			struct tw_ts_item it = {.type = TW_TS_LOST, .ts = tw_now_mono()};
+			struct tw_ts_item it = {.type = TW_TS_LOST, .ts = now};
 
 			delivered++;
-			r = cb(&it, ctx);
-			if (r)
-				return r;
+			got++;
+			first_err = cb(&it, ctx);
 			continue;
 		}
-		if (n < 0 && errno == EAGAIN)
+		if (n < 0 && errno == EAGAIN) {
+			*empty = true;
 			break;
+		}
 		if (n < 0)
 			return -errno;
-		if (n > TS_RECV_BUF)
-			n = TS_RECV_BUF; /* truncated: the parser stops at the cut */
-		r = tw_taskstats_parse(t->buf, n, t->family, tw_now_mono(), cb, ctx);
-		if (r == -EBADMSG)
-			continue; /* nothing to learn from it; the next may be fine */
-		if (r < 0)
-			return r;
-		delivered += r;
+		/* Every message taken is delivered: they are out of the socket now. */
+		for (k = 0; k < n; k++) {
+			size_t len = msgs[k].msg_len;
+			int r;
+
+			if (len > TS_RECV_BUF)
+				len = TS_RECV_BUF; /* truncated: the parser stops at the cut */
+			r = tw_taskstats_parse(iov[k].iov_base, len, t->family, now, cb, ctx);
+			if (r == -EBADMSG)
+				continue; /* nothing to learn from it; the next may be fine */
+			if (r < 0 && !first_err)
+				first_err = r;
+			if (r > 0)
+				delivered += r;
+		}
+		got += n;
+		/* Fewer than asked: the socket was read empty. */
+		if (n < TS_BATCH) {
+			*empty = true;
+			break;
+		}
 	}
-	return delivered;
+	return first_err ? first_err : delivered;
 }
 
 static int nl_to_errno(int nlerr)
@@ -240,7 +266,7 @@ int tw_taskstats_open(const struct tw_taskstats_opts *opts, struct tw_taskstats 
 	t = tw_calloc(1, sizeof(*t));
 	if (!t)
 		return tw_err(ENOMEM, "taskstats: out of memory");
-	t->buf = tw_malloc(TS_RECV_BUF);
+	t->buf = tw_malloc((size_t)TS_RECV_BUF * TS_BATCH);
 	t->sk = nl_socket_alloc();
 	if (!t->buf || !t->sk) {
 		ret = tw_err(ENOMEM, "taskstats: out of memory");

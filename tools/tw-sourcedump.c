@@ -142,6 +142,33 @@ static void print_new_marks(struct tw_fanwatch *fw, struct mark_walk *mw)
 }
 
 /* One stdin command; returns -1 at EOF. */
+/* Everything queued: new mounts marked, then reads until the queue is seen empty. */
+static int fan_drain(struct tw_fanwatch *fw, tw_fan_cb cb)
+{
+	bool empty = false;
+	int r = tw_fanwatch_check_mounts(fw), n = 0;
+
+	while (!r && !empty) {
+		r = tw_fanwatch_read(fw, cb, NULL, &empty);
+		n += r > 0 ? r : 0;
+		r = r < 0 ? r : 0;
+	}
+	return r < 0 ? r : n;
+}
+
+static int ts_drain(struct tw_taskstats *ts, tw_ts_cb cb)
+{
+	bool empty = false;
+	int r = 0, n = 0;
+
+	while (!r && !empty) {
+		r = tw_taskstats_read(ts, cb, NULL, &empty);
+		n += r > 0 ? r : 0;
+		r = r < 0 ? r : 0;
+	}
+	return r < 0 ? r : n;
+}
+
 static int command(struct tw_fanwatch *fw, struct tw_taskstats *ts, struct mark_walk *mw)
 {
 	char buf[256];
@@ -159,12 +186,12 @@ static int command(struct tw_fanwatch *fw, struct tw_taskstats *ts, struct mark_
 		printf("ns pid=%d marked=%d\n", pid, n);
 	} else if (!strncmp(buf, "sync ", 5)) {
 		/* Everything opened before the command was sent is queued by now. */
-		while (fw && tw_fanwatch_read(fw, print_fan, NULL) > 0)
-			;
+		if (fw)
+			fan_drain(fw, print_fan);
 		if (fw)
 			print_new_marks(fw, mw);
-		while (ts && tw_taskstats_read(ts, print_ts, NULL) > 0)
-			;
+		if (ts)
+			ts_drain(ts, print_ts);
 		printf("%s", buf);
 	}
 	fflush(stdout);
@@ -204,14 +231,14 @@ static int dump(const struct tw_fanwatch_opts *fo, const struct tw_taskstats_opt
 			break;
 		}
 		if (pfd[1].revents) {
-			r = tw_fanwatch_read(fw, print_fan, NULL);
+			r = fan_drain(fw, print_fan);
 			if (r < 0) {
 				ret = tw_err(r, "fanotify read: %s", strerror(-r));
 				break;
 			}
 			print_new_marks(fw, &mw);
 		}
-		if (pfd[2].revents && (r = tw_taskstats_read(ts, print_ts, NULL)) < 0) {
+		if (pfd[2].revents && (r = ts_drain(ts, print_ts)) < 0) {
 			ret = tw_err(r, "taskstats read: %s", strerror(-r));
 			break;
 		}
@@ -386,8 +413,7 @@ static int bench(long n, const char *mode, int batch_ms)
 			while (bare_read(fs) > 0)
 				;
 		} else {
-			while (tw_fanwatch_read(fw, count_fan, NULL) > 0)
-				;
+			fan_drain(fw, count_fan);
 		}
 		drain_us += thread_cpu_us() - d0;
 		if (done)
