@@ -402,6 +402,22 @@ static void say_paths(const struct doctor *d)
 					 "the syscall events");
 }
 
+/* How uids are followed in the default mode (README "How uids are found"). */
+static void say_uids(const struct doctor *d)
+{
+	if (d->fanotify && !d->syscall_strings && d->libc_uprobes)
+		line("uids followed by", "libc uprobes on setuid/seteuid/setreuid/setresuid "
+					 "(a static program's raw calls are not seen: what it "
+					 "starts is reported untracked); set-user-ID bits from "
+					 "fanotify; /proc and taskstats where they can tell");
+	else
+		line("uids followed by", "the set*id syscall events (every caller)%s; /proc and "
+					 "taskstats where they can tell",
+		     d->fanotify ? "; set-user-ID bits from fanotify" :
+				   "; without fanotify the euid after an exec is known only "
+				   "from /proc");
+}
+
 static int usage(FILE *f)
 {
 	fputs("Usage: tracewatch doctor [-h|--help]\n"
@@ -485,6 +501,7 @@ int cmd_doctor(int argc, char **argv)
 	}
 	check_fanotify(&d);
 	say_paths(&d);
+	say_uids(&d);
 	cg = tw_cgroup_v2_root("/proc/self/mountinfo");
 	line("cgroup v2", "%s", cg ? cg : "not mounted: cgroup and container fields stay empty");
 	free(cg);
