@@ -29,6 +29,14 @@ struct tw_model;
  */
 #define TW_MODEL_TASK_END_WAIT_NS (1000ull * 1000 * 1000)
 
+/*
+ * Records held at most. Live, a record waits tens of milliseconds (a few thousand at the
+ * highest exec rates); a recording whose reads claim far-future times would otherwise hold
+ * every record and make each event scan them all. Beyond it the oldest goes out with what
+ * it waited for counted as unknown (stats: given_up).
+ */
+#define TW_MODEL_HELD_MAX 8192
+
 /* Which set*id calls the stream shows (the uids the model can follow). */
 enum tw_creds_mode {
 	TW_CREDS_NONE,		/* none: uids only from /proc and task ends */
@@ -77,6 +85,7 @@ struct tw_model_stats {
 	uint64_t tasks;		/* tasks in the table now */
 	uint64_t pending;	/* records held back now */
 	uint64_t uid_conflicts;	/* tracked uids the kernel (/proc, task end) contradicted */
+	uint64_t given_up;	/* records let out before what they waited for was known */
 };
 
 /* A model with an empty task table. NULL on allocation failure. */

@@ -83,6 +83,7 @@ struct tw_pipeline_stats {
 	uint64_t unresolved;	/* exec records without a path */
 	uint64_t string_fallbacks;
 	uint64_t uid_conflicts;		/* tracked uids the kernel contradicted */
+	uint64_t given_up;		/* records let out before their reads were settled */
 	uint64_t records;	/* records written to the output (after filters) */
 	uint64_t lost;		/* events the kernel said it lost */
 	uint64_t overrun;	/* the kernel's overrun counters at the end (live) */

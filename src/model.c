@@ -768,13 +768,33 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 }
 
 /* Release held records, oldest first, while their reads are behind @upto. */
+/*
+ * The oldest held record must go out before what it waits for is known (too many are held):
+ * its /proc reads count as not shown valid, and the fanotify items not yet matched as lost
+ * (like a queue overflow: no later exec is checked against items that may be another's).
+ */
+static void give_up_waiting(struct tw_model *m, struct pending *p)
+{
+	p->probe_proc_ok = p->probe_cwd_ok = false;
+	p->proc_ids_ok = false;
+	cwd_put(p->model_cwd);
+	p->model_cwd = NULL;
+	if (p->is_exec && p->need_fan && p->ts >= m->fan_covered && m->fan_lost <= p->ts)
+		m->fan_lost = p->ts + 1;
+	m->st.given_up++;
+}
+
 static int release(struct tw_model *m, uint64_t upto, bool all)
 {
 	int ret = 0;
 
-	while (m->head && (all || (m->head->hold_until <= upto && exec_ready(m, m->head)))) {
+	while (m->head && (all || m->st.pending > TW_MODEL_HELD_MAX ||
+			   (m->head->hold_until <= upto && exec_ready(m, m->head)))) {
 		struct pending *p = m->head;
 		struct tw_record *rec;
+
+		if (!all && !(p->hold_until <= upto && exec_ready(m, p)))
+			give_up_waiting(m, p);
 
 		if (p->is_exec) {
 			ret = finish_exec(m, p);

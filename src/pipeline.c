@@ -1165,12 +1165,13 @@ void tw_pipeline_print_stats(struct tw_pipeline *p, FILE *f, bool rates)
 	tw_pipeline_get_stats(p, &st);
 	fprintf(f,
 		"tracewatch: stats: events=%llu execs=%llu unresolved=%llu lost=%llu "
-		"overrun=%llu late=%llu string_fallbacks=%llu uid_conflicts=%llu records=%llu",
+		"overrun=%llu late=%llu string_fallbacks=%llu uid_conflicts=%llu given_up=%llu "
+		"records=%llu",
 		(unsigned long long)st.events, (unsigned long long)st.execs,
 		(unsigned long long)st.unresolved, (unsigned long long)st.lost,
 		(unsigned long long)st.overrun, (unsigned long long)st.late,
 		(unsigned long long)st.string_fallbacks, (unsigned long long)st.uid_conflicts,
-		(unsigned long long)st.records);
+		(unsigned long long)st.given_up, (unsigned long long)st.records);
 	if (p->opts.record)
 		fprintf(f, " recorded_bytes=%llu", (unsigned long long)st.recorded_bytes);
 	if (rates) {
@@ -2362,6 +2363,7 @@ void tw_pipeline_get_stats(const struct tw_pipeline *p, struct tw_pipeline_stats
 	st->unresolved = ms.unresolved;
 	st->string_fallbacks = ms.string_fallbacks;
 	st->uid_conflicts = ms.uid_conflicts;
+	st->given_up = ms.given_up;
 	st->records = p->records;
 	st->lost = p->lost_kernel;
 	st->overrun = p->overrun;

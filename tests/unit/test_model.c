@@ -379,6 +379,55 @@ static void test_thread_chdir_other_thread_forks(void **state)
 }
 
 /* A non-leader thread execs: it takes the leader's pid; its old tid leaves the table. */
+static int count_emit(struct tw_record *rec, void *ctx)
+{
+	int *n = ctx;
+
+	/* A read that was never shown valid gives nothing: no exe, no cwd from /proc. */
+	if (rec->type == TW_REC_EXEC && (rec->exe || rec->cwd))
+		n[1]++;
+	tw_record_free(rec);
+	n[0]++;
+	return 0;
+}
+
+/*
+ * Reads that claim far-future times (a hostile recording) would hold every record: the
+ * model holds at most TW_MODEL_HELD_MAX and lets the oldest out with its reads unknown.
+ */
+static void test_held_records_capped(void **state)
+{
+	int counts[2] = { 0, 0 };
+	struct tw_model_opts o = { .emit = count_emit, .emit_ctx = counts };
+	struct tw_model *m = tw_model_new(&o);
+	struct tw_model_stats st;
+	const int n = TW_MODEL_HELD_MAX + 3000;
+	int i;
+
+	(void)state;
+	assert_non_null(m);
+	for (i = 0; i < n; i++) {
+		struct tw_event *ev = tw_event_new(TW_EV_EXEC);
+
+		ev->ts = 1000 + (uint64_t)i;
+		ev->tid = ev->exec.pid = ev->exec.old_pid = 100 + i;
+		ev->exec.filename = strdup("/bin/true");
+		ev->proc.t_start = UINT64_MAX / 4;
+		ev->proc.t_read = UINT64_MAX / 4 + 1;
+		ev->proc.exe = strdup("/bin/true");
+		ev->proc.cwd = strdup("/");
+		apply(m, ev);
+	}
+	tw_model_get_stats(m, &st);
+	assert_true(st.pending <= TW_MODEL_HELD_MAX);
+	assert_int_equal(counts[0], n - (int)st.pending);
+	assert_int_equal(st.given_up, (uint64_t)counts[0]);
+	assert_int_equal(counts[1], 0);
+	assert_int_equal(tw_model_flush(m), 0);
+	assert_int_equal(counts[0], n);
+	tw_model_free(m);
+}
+
 static void test_non_leader_exec(void **state)
 {
 	struct sink s = { 0 };
@@ -1323,6 +1372,7 @@ int main(void)
 		cmocka_unit_test(test_clone_fs_shared),
 		cmocka_unit_test(test_thread_chdir_other_thread_forks),
 		cmocka_unit_test(test_non_leader_exec),
+		cmocka_unit_test(test_held_records_capped),
 		cmocka_unit_test(test_dotdot_physical),
 		cmocka_unit_test(test_dotdot_unresolvable),
 		cmocka_unit_test(test_dev_fd),
