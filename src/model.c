@@ -591,8 +591,14 @@ static void resolve_creds(struct tw_model *m, struct pending *p, struct tw_recor
 	} else if (!p->fan_final) {
 		now.euid = -1;	/* the file is unknown: a set-user-ID bit may have applied */
 	}
-	/* An unsure program may have changed them between the exec and the read, unseen. */
-	if (p->probe_proc_ok && p->proc_ids_ok && p->proc.uid >= 0 && !unsure) {
+	/*
+	 * A static program (in our view, where the host libc's loader would have come with a
+	 * dynamic one) may have changed them between the exec and the read, unseen: the read
+	 * is not the exec's. In another root the loader is the container's own, whose libc
+	 * may not be probed yet: the read counts there (README: known limits).
+	 */
+	if (p->probe_proc_ok && p->proc_ids_ok && p->proc.uid >= 0 &&
+	    (!unsure || p->foreign_root || p->other_ns)) {
 		if ((now.uid >= 0 && now.uid != p->proc.uid) ||
 		    (now.euid >= 0 && p->proc.euid >= 0 && now.euid != p->proc.euid))
 			m->st.uid_conflicts++;
