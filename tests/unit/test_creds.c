@@ -150,6 +150,10 @@ struct probe {
 	int nnp, tracer;
 };
 
+#define PROBE(t0, t1, exe_, uid_, euid_, login, nnp_, tracer_)                               \
+	{ .t_start = (t0), .t_read = (t1), .exe = (exe_), .uid = (uid_), .euid = (euid_),     \
+	  .loginuid = (login), .nnp = (nnp_), .tracer = (tracer_) }
+
 static void exec_ev(struct tw_model *m, uint64_t ts, int pid, int old_pid, const char *filename,
 		    const struct probe *p)
 {
@@ -739,14 +743,7 @@ static void test_setuid_file_flags_inherited(void **state)
 static void test_setuid_file_flags_from_proc(void **state)
 {
 	static const struct seedv UNKNOWN_FLAGS = {1000, 1000, -1, -1, 0, 1};
-	struct probe p = {.t_start = 21,
-			  .t_read = 22,
-			  .exe = "/usr/bin/sudo",
-			  .uid = -1,
-			  .euid = -1,
-			  .loginuid = -1,
-			  .nnp = 0,
-			  .tracer = 0};
+	struct probe p = PROBE(21, 22, "/usr/bin/sudo", -1, -1, -1, 0, 0);
 	struct sink s = {0};
 	struct tw_model *m = model(&s, &SYS_FAN);
 
@@ -765,22 +762,8 @@ static void test_setuid_file_flags_from_proc(void **state)
  */
 static void test_libc_static_unsure(void **state)
 {
-	struct probe p = {.t_start = 61,
-			  .t_read = 62,
-			  .exe = "/bin/static",
-			  .uid = -1,
-			  .euid = -1,
-			  .loginuid = -1,
-			  .nnp = -1,
-			  .tracer = -1};
-	struct probe q = {.t_start = 91,
-			  .t_read = 92,
-			  .exe = "/bin/musl",
-			  .uid = -1,
-			  .euid = -1,
-			  .loginuid = -1,
-			  .nnp = -1,
-			  .tracer = -1};
+	struct probe p = PROBE(61, 62, "/bin/static", -1, -1, -1, -1, -1);
+	struct probe q = PROBE(91, 92, "/bin/musl", -1, -1, -1, -1, -1);
 	struct sink s = {0};
 	struct tw_model *m = model(&s, &LIBC_FAN);
 
@@ -853,30 +836,9 @@ static void test_libc_seed_without_libc(void **state)
  */
 static void test_proc_wins(void **state)
 {
-	struct probe p = {.t_start = 21,
-			  .t_read = 22,
-			  .exe = "/bin/a",
-			  .uid = 1001,
-			  .euid = 1002,
-			  .loginuid = 1000,
-			  .nnp = 0,
-			  .tracer = 0};
-	struct probe q = {.t_start = 55,
-			  .t_read = 56,
-			  .exe = "/bin/b",
-			  .uid = 2000,
-			  .euid = 2000,
-			  .loginuid = 1000,
-			  .nnp = 0,
-			  .tracer = 0};
-	struct probe u = {.t_start = 81,
-			  .t_read = 82,
-			  .exe = "/bin/c",
-			  .uid = 1000,
-			  .euid = 1000,
-			  .loginuid = 4294967295L,
-			  .nnp = 0,
-			  .tracer = 0};
+	struct probe p = PROBE(21, 22, "/bin/a", 1001, 1002, 1000, 0, 0);
+	struct probe q = PROBE(55, 56, "/bin/b", 2000, 2000, 1000, 0, 0);
+	struct probe u = PROBE(81, 82, "/bin/c", 1000, 1000, 4294967295L, 0, 0);
 	struct sink s = {0};
 	struct tw_model *m = model(&s, &SYS_NOFAN);
 	struct tw_record *r;
@@ -915,14 +877,7 @@ static void test_proc_wins(void **state)
 /* A libc call in another thread of the process between the exec and the read counts too. */
 static void test_proc_libc_call_other_thread(void **state)
 {
-	struct probe p = {.t_start = 55,
-			  .t_read = 56,
-			  .exe = "/bin/b",
-			  .uid = 2000,
-			  .euid = 2000,
-			  .loginuid = 1000,
-			  .nnp = 0,
-			  .tracer = 0};
+	struct probe p = PROBE(55, 56, "/bin/b", 2000, 2000, 1000, 0, 0);
 	struct sink s = {0};
 	struct tw_model *m = model(&s, &LIBC_FAN);
 
@@ -995,14 +950,7 @@ static void test_task_end_unsure(void **state)
 {
 	static const struct seedv UNKNOWN = {-1, -1, 0, 0, 0, 1};
 	struct mopts mo = LIBC_FAN;
-	struct probe p = {.t_start = 21,
-			  .t_read = 22,
-			  .exe = "/bin/static",
-			  .uid = -1,
-			  .euid = -1,
-			  .loginuid = -1,
-			  .nnp = -1,
-			  .tracer = -1};
+	struct probe p = PROBE(21, 22, "/bin/static", -1, -1, -1, -1, -1);
 	struct sink s = {0};
 	struct tw_model *m;
 
@@ -1035,22 +983,8 @@ static void test_task_end_unsure(void **state)
  */
 static void test_lost(void **state)
 {
-	struct probe p = {.t_start = 21,
-			  .t_read = 40,
-			  .exe = "/bin/a",
-			  .uid = 1000,
-			  .euid = 1000,
-			  .loginuid = 1000,
-			  .nnp = 0,
-			  .tracer = 0};
-	struct probe q = {.t_start = 71,
-			  .t_read = 72,
-			  .exe = "/bin/c",
-			  .uid = 1000,
-			  .euid = 1000,
-			  .loginuid = 1000,
-			  .nnp = 0,
-			  .tracer = 0};
+	struct probe p = PROBE(21, 40, "/bin/a", 1000, 1000, 1000, 0, 0);
+	struct probe q = PROBE(71, 72, "/bin/c", 1000, 1000, 1000, 0, 0);
 	struct sink s = {0};
 	struct tw_model *m = model(&s, &SYS_NOFAN);
 
@@ -1109,14 +1043,7 @@ static void test_lost_mid_call(void **state)
 static void test_none_mode(void **state)
 {
 	struct mopts mo = {.creds = TW_CREDS_NONE, .taskstats = true};
-	struct probe p = {.t_start = 41,
-			  .t_read = 42,
-			  .exe = "/bin/b",
-			  .uid = 1000,
-			  .euid = 0,
-			  .loginuid = 1000,
-			  .nnp = 0,
-			  .tracer = 0};
+	struct probe p = PROBE(41, 42, "/bin/b", 1000, 0, 1000, 0, 0);
 	struct sink s = {0};
 	struct tw_model *m;
 	struct tw_record *r;
@@ -1174,14 +1101,7 @@ static void done(struct tw_model *m, struct sink *s)
  */
 static void test_bug_setid_in_flight_at_proc_read(void **state)
 {
-	struct probe p = {.t_start = 23,
-			  .t_read = 24,
-			  .exe = "/bin/a",
-			  .uid = 1000,
-			  .euid = 1000,
-			  .loginuid = 1000,
-			  .nnp = 0,
-			  .tracer = 0};
+	struct probe p = PROBE(23, 24, "/bin/a", 1000, 1000, 1000, 0, 0);
 	struct sink s = {0};
 	struct tw_model *m = model(&s, &SYS_NOFAN);
 	struct ids v;
@@ -1232,14 +1152,7 @@ static void test_bug_setuid_file_shared_fs(void **state)
  */
 static void test_bug_setuid_file_foreign_mount(void **state)
 {
-	struct probe p = {.t_start = 51,
-			  .t_read = 52,
-			  .exe = "/usr/bin/sudo",
-			  .uid = -1,
-			  .euid = -1,
-			  .loginuid = -1,
-			  .nnp = 0,
-			  .tracer = 0};
+	struct probe p = PROBE(51, 52, "/usr/bin/sudo", -1, -1, -1, 0, 0);
 	struct sink s = {0};
 	struct tw_model *m = model(&s, &SYS_FAN);
 	struct ids v;
