@@ -22,42 +22,17 @@
 #include "fanwatch.h"
 #include "model.h"
 #include "util.h"
+#include "model_fixture.h"
 
-#define CLONE_VM      0x100ull
-#define CLONE_FS      0x200ull
-#define CLONE_SIGHAND 0x800ull
-#define CLONE_THREAD  0x10000ull
-#define CLONE_NEWUSER 0x10000000ull
-#define THREAD_FLAGS  (CLONE_VM | CLONE_FS | CLONE_SIGHAND | CLONE_THREAD)
 
 #define DEV	   8
 #define LOADER_INO 3 /* the host libc's ELF loader */
 #define MODE_PLAIN 0100755u
 #define MODE_SUID  (0100755u | S_ISUID)
 
-#define NSINK 64
 
 /* ---- harness ---- */
 
-struct sink {
-	struct tw_record *recs[NSINK];
-	int n;
-};
-
-static int collect(struct tw_record *rec, void *ctx)
-{
-	struct sink *s = ctx;
-
-	assert_true(s->n < NSINK);
-	s->recs[s->n++] = rec;
-	return 0;
-}
-
-static void sink_clear(struct sink *s)
-{
-	while (s->n)
-		tw_record_free(s->recs[--s->n]);
-}
 
 /* Every directory is canonical already. */
 static char *same_realpath(const char *dir, void *ctx)
@@ -94,12 +69,6 @@ static struct tw_model *model(struct sink *s, const struct mopts *mo)
 	return m;
 }
 
-static void apply(struct tw_model *m, struct tw_event *ev)
-{
-	assert_int_equal(tw_model_apply(m, ev), 0);
-	tw_event_free(ev);
-}
-
 struct seedv {
 	long uid, euid;
 	int nnp, tracer, userns, libc;
@@ -130,17 +99,6 @@ static void seed(struct tw_model *m, int tid, int tgid, const struct seedv *v)
 /* uid/euid 1000, no_new_privs, tracer and user namespace known to be off, libc mapped. */
 static const struct seedv USER = {1000, 1000, 0, 0, 0, 1};
 static const struct seedv ROOT = {0, 0, 0, 0, 0, 1};
-
-static void newtask(struct tw_model *m, uint64_t ts, int creator, int pid, uint64_t flags)
-{
-	struct tw_event *ev = tw_event_new(TW_EV_NEWTASK);
-
-	ev->ts = ts;
-	ev->tid = creator;
-	ev->newtask.pid = pid;
-	ev->newtask.clone_flags = flags;
-	apply(m, ev);
-}
 
 /* What /proc said at the exec's arrival (t_read 0: nothing read). */
 struct probe {

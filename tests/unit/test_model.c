@@ -11,37 +11,9 @@
 #include "fanwatch.h"
 #include "model.h"
 #include "util.h"
+#include "model_fixture.h"
 
-#define CLONE_FS 0x200ull
-#define CLONE_THREAD 0x10000ull
-#define CLONE_SIGHAND 0x800ull
-#define CLONE_VM 0x100ull
-#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_SIGHAND | CLONE_THREAD)
 
-struct sink {
-	struct tw_record *recs[64];
-	int n;
-};
-
-static int collect(struct tw_record *rec, void *ctx)
-{
-	struct sink *s = ctx;
-
-	if (s->n < 64)
-		s->recs[s->n++] = rec;
-	else
-		tw_record_free(rec);
-	return 0;
-}
-
-static void sink_clear(struct sink *s)
-{
-	int i;
-
-	for (i = 0; i < s->n; i++)
-		tw_record_free(s->recs[i]);
-	s->n = 0;
-}
 
 /* Fake filesystem for ".." resolution: a table of directory -> canonical form. */
 static char *fake_realpath(const char *dir, void *ctx)
@@ -71,12 +43,6 @@ static struct tw_model *model(struct sink *s, const char *const *fsmap, bool all
 	return m;
 }
 
-static void apply(struct tw_model *m, struct tw_event *ev)
-{
-	assert_int_equal(tw_model_apply(m, ev), 0);
-	tw_event_free(ev);
-}
-
 static void seed(struct tw_model *m, int tid, int tgid, int ppid, const char *cwd, uint64_t t_read)
 {
 	struct tw_proc_task t = {
@@ -85,17 +51,6 @@ static void seed(struct tw_model *m, int tid, int tgid, int ppid, const char *cw
 	};
 
 	assert_int_equal(tw_model_seed(m, &t), 0);
-}
-
-static void newtask(struct tw_model *m, uint64_t ts, int creator, int pid, uint64_t flags)
-{
-	struct tw_event *ev = tw_event_new(TW_EV_NEWTASK);
-
-	ev->ts = ts;
-	ev->tid = creator;
-	ev->newtask.pid = pid;
-	ev->newtask.clone_flags = flags;
-	apply(m, ev);
 }
 
 static void chdir_enter(struct tw_model *m, uint64_t ts, int tid)

@@ -9,26 +9,8 @@
 #include <cmocka.h>
 
 #include "model.h"
+#include "model_fixture.h"
 
-struct sink {
-	struct tw_record *recs[16];
-	int n;
-};
-
-static int collect(struct tw_record *rec, void *ctx)
-{
-	struct sink *s = ctx;
-
-	assert_true(s->n < 16);
-	s->recs[s->n++] = rec;
-	return 0;
-}
-
-static void sink_clear(struct sink *s)
-{
-	while (s->n)
-		tw_record_free(s->recs[--s->n]);
-}
 
 static struct tw_model *model(struct sink *s)
 {
@@ -41,12 +23,6 @@ static struct tw_model *model(struct sink *s)
 	assert_non_null(m);
 	assert_int_equal(tw_model_seed(m, &t), 0);
 	return m;
-}
-
-static void apply(struct tw_model *m, struct tw_event *ev)
-{
-	assert_int_equal(tw_model_apply(m, ev), 0);
-	tw_event_free(ev);
 }
 
 static void fork_ev(struct tw_model *m, uint64_t ts, int creator, int pid)
