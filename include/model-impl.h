@@ -153,6 +153,7 @@ struct task {
 	int setid_call;		/* a set*id call in progress: enum tw_setid_call + 1, 0 none */
 	uint32_t setid_ruid, setid_euid;
 	uint64_t setid_enter;	/* ... entered at this time */
+	bool threaded;		/* a leader that has (or had) other threads */
 	uint64_t fan_since;	/* its opens after this time are for its next exec attempt */
 	UT_hash_handle hh;
 };

@@ -874,8 +874,12 @@ static int apply_newtask(struct tw_model *m, struct tw_event *ev)
 	if (!creator)
 		return -ENOMEM;
 	if (flags & CLONE_THREAD_FLAG) {
+		struct task *leader = creator->tgid ? task_find(m, creator->tgid) : NULL;
+
 		tgid = creator->tgid;
 		ppid = creator->ppid;
+		if (leader)
+			leader->threaded = true;
 	} else {
 		tgid = ev->newtask.pid;
 		ppid = (flags & CLONE_PARENT_FLAG) ? creator->ppid : creator->tgid;
@@ -1644,6 +1648,7 @@ static int apply_setid_exit(struct tw_model *m, struct tw_event *ev)
 	int call = ev->setid.call;
 	uint32_t ruid = seen ? t->setid_ruid : TW_ID_KEEP;
 	uint32_t euid = seen ? t->setid_euid : TW_ID_KEEP;
+	struct task *leader;
 	struct pending *p;
 	int tgid, ret;
 
@@ -1664,7 +1669,9 @@ static int apply_setid_exit(struct tw_model *m, struct tw_event *ev)
 		if (since < p->proc.t_read)
 			p->proc_ids_ok = false;
 	}
-	if (ev->setid.libc && t->tgid) {
+	leader = t->tgid ? task_find(m, t->tgid) : NULL;
+	/* The other threads, when there may be any (the walk is over every task). */
+	if (ev->setid.libc && t->tgid && (!leader || leader->threaded)) {
 		struct task *o, *tmp;
 
 		HASH_ITER(hh, m->tasks, o, tmp) {
@@ -1844,6 +1851,8 @@ int tw_model_seed(struct tw_model *m, const struct tw_proc_task *pt)
 	fs_put(fs);
 	if (!t)
 		return -ENOMEM;
+	if (pt->tid != pt->tgid && leader)
+		leader->threaded = true;
 	t->foreign_root = pt->root == 2;
 	t->nnp = (int8_t)pt->nnp;
 	t->traced = (int8_t)pt->tracer;
