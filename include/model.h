@@ -63,6 +63,11 @@ struct tw_model_opts {
 	/* The ELF loader of the probed libc: a program it loads calls that libc (TW_CREDS_LIBC). */
 	struct tw_file_id host_loader;
 	/*
+	 * Its path (canonical, found at start; borrowed): the path of fanotify items of that
+	 * file, which come without one (TW_FAN_PATH_SKIPPED). NULL: unknown.
+	 */
+	const char *host_loader_path;
+	/*
 	 * Report a path or cwd made from the tracked cwd even when nothing from the kernel
 	 * showed it right (path_check "unverified"): for the tests of the tiers themselves.
 	 * Off, such a path is reported only when /proc's exe names the same file, and such a

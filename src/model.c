@@ -227,12 +227,22 @@ static void learn_loader(struct tw_model *m, const struct fan_item *it)
 	m->loaders[m->nr_loaders - 1].ino = it->ino;
 }
 
-/* A host path (ours) to report for the item, or NULL. */
-static const char *item_host_path(const struct fan_item *it)
+/* The item's path in our view: its own, or the host loader's for one read without it. */
+static const char *item_path(const struct tw_model *m, const struct fan_item *it)
 {
-	if (it->kind != TW_FAN_PATH || (it->flags & (TW_FAN_OTHER_NS | TW_FAN_DELETED)))
+	if (it->flags & TW_FAN_PATH_SKIPPED)
+		return m->opts.host_loader_path;
+	if (it->kind != TW_FAN_PATH || (it->flags & TW_FAN_OTHER_NS))
 		return NULL;
 	return it->path;
+}
+
+/* A host path (ours) to report for the item, or NULL. */
+static const char *item_host_path(const struct tw_model *m, const struct fan_item *it)
+{
+	if (it->flags & TW_FAN_DELETED)
+		return NULL;
+	return item_path(m, it);
 }
 
 /*
@@ -243,9 +253,11 @@ static const char *item_host_path(const struct fan_item *it)
 static bool names_item(struct tw_model *m, const char *path, const struct fan_item *it,
 		       bool foreign, char **real, bool *asked)
 {
-	if (it->kind != TW_FAN_PATH || (it->flags & TW_FAN_OTHER_NS))
+	const char *it_path = item_path(m, it);
+
+	if (!it_path)
 		return false;
-	if (!strcmp(path, it->path))
+	if (!strcmp(path, it_path))
 		return true;
 	if (foreign || (it->flags & (TW_FAN_OTHER_NS | TW_FAN_DELETED)))
 		return false;
@@ -253,7 +265,7 @@ static bool names_item(struct tw_model *m, const char *path, const struct fan_it
 		*asked = true;
 		*real = m->opts.realpath_fn(path, m->opts.realpath_ctx);
 	}
-	return *real && !strcmp(*real, it->path);
+	return *real && !strcmp(*real, it_path);
 }
 
 
@@ -295,6 +307,14 @@ static int set_exe_from_item(struct tw_record *rec, const struct fan_item *it)
 	rec->exe_source = (it->flags & TW_FAN_OTHER_NS) ? "other-ns" :
 			  (it->flags & TW_FAN_DELETED) ? "deleted" : "fanotify";
 	return 0;
+}
+
+static int set_exe_path(struct tw_record *rec, const char *path, const char *source)
+{
+	free(rec->exe);
+	rec->exe = tw_strdup(path);
+	rec->exe_source = source;
+	return rec->exe ? 0 : -ENOMEM;
 }
 
 /* The exe from the /proc read when no item names it: a memfd, or an unmarked filesystem. */
@@ -453,8 +473,10 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 	}
 	if (j >= 0 && !(items[j]->flags & TW_FAN_PATH_SKIPPED))
 		ret = set_exe_from_item(rec, items[j]);
+	else if (j >= 0 && m->opts.host_loader_path)	/* ld.so run itself */
+		ret = set_exe_path(rec, m->opts.host_loader_path, "fanotify");
 	else if (j >= 0)
-		ret = set_exe_from_proc(p, rec, "fanotify-nopath");	/* ld.so run itself */
+		ret = set_exe_from_proc(p, rec, "fanotify-nopath");
 	else
 		ret = set_exe_from_proc(p, rec, n ? "unknown" : "no-item");
 	if (ret)
@@ -469,7 +491,7 @@ static int fan_match(struct tw_model *m, struct pending *p, bool cwd_based)
 		}
 	} else if (j >= 0 && j == first) {
 		/* The program is the final ELF itself: the kernel's own path of it. */
-		const char *kp = item_host_path(items[j]);
+		const char *kp = item_host_path(m, items[j]);
 
 		rec->path_check = path ? "mismatch" : "kernel";
 		free(rec->path);

@@ -110,6 +110,7 @@ struct tw_pipeline {
 	struct realpath_slot rp_cache[REALPATH_CACHE_SLOTS];
 	struct tw_file_id libc_id;	/* the libc the uprobes are on (TW_CREDS_LIBC) */
 	struct tw_file_id loader_id;	/* ... and its ELF loader */
+	char *loader_path;		/* the loader's canonical path */
 
 	/* Replayed input. */
 	struct tw_rec_reader *rd;
@@ -254,13 +255,14 @@ static int record_meta(struct tw_pipeline *p)
 			    "tracewatch=%s\nkernel=%s\nhost=%s\nboot_id=%s\nnr_cpus=%d\n"
 			    "long_size=%d\nbig_endian=%d\nrealtime_offset_ns=%lld\n"
 			    "probe_group=%s\nprobe_kind=%s\nfanotify=%d\ntaskstats=%d\n"
-			    "creds=%d\nloader_dev=%llu\nloader_ino=%llu\n",
+			    "creds=%d\nloader_dev=%llu\nloader_ino=%llu\nloader_path=%s\n",
 			    TW_VERSION, u.release, host, boot_id, p->nr_cpus,
 			    tep_get_long_size(tep), tep_is_file_bigendian(tep) ? 1 : 0,
 			    (long long)p->realtime_offset, group ? group : "",
 			    kind ? kind : "", p->fan != NULL, p->ts != NULL, (int)p->creds_mode,
 			    (unsigned long long)p->loader_id.dev,
-			    (unsigned long long)p->loader_id.ino);
+			    (unsigned long long)p->loader_id.ino,
+			    p->loader_path ? p->loader_path : "");
 	if (ret) {
 		tw_buf_release(&meta);
 		return -ENOMEM;
@@ -1350,6 +1352,13 @@ static int replay_meta(struct tw_pipeline *p, const struct tw_rec_block *b)
 				ret = -ENOMEM;
 			continue;
 		}
+		if (!strcmp(line, "loader_path")) {
+			free(p->loader_path);
+			p->loader_path = *eq ? tw_strdup(eq) : NULL;
+			if (*eq && !p->loader_path)
+				ret = -ENOMEM;
+			continue;
+		}
 		if (!strcmp(line, "fanotify")) {
 			p->replay_fanotify = !strcmp(eq, "1");
 			continue;
@@ -1611,6 +1620,7 @@ static int replay_decoder(struct tw_pipeline *p, const struct tw_rec_block *b)
 	mo.taskstats = p->replay_taskstats;
 	mo.creds = p->creds_mode;
 	mo.host_loader = p->loader_id;
+	mo.host_loader_path = p->loader_path;
 	mo.realpath_fn = realpath_replay;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -2112,15 +2122,22 @@ static int join_existing_tree(struct tw_pipeline *p)
 }
 
 /* The host libc's ELF loader (ld.so), into *@id (zero when it can't be found). */
-static void host_loader(struct tw_file_id *id)
+static void host_loader(struct tw_file_id *id, char **canonical)
 {
 	char *path = tw_uprobe_host_loader();
 	struct stat st;
 
 	memset(id, 0, sizeof(*id));
+	*canonical = NULL;
 	if (path && stat(path, &st) == 0) {
 		id->dev = st.st_dev;
 		id->ino = st.st_ino;
+		*canonical = realpath(path, NULL);
+		/* One META line holds it: a name with a line break is left unknown. */
+		if (*canonical && strchr(*canonical, '\n')) {
+			free(*canonical);
+			*canonical = NULL;
+		}
 	}
 	free(path);
 }
@@ -2144,7 +2161,7 @@ static int open_live(struct tw_pipeline *p)
 	 * every task on: the libc uprobes (entry and return) stand in for them.
 	 */
 	p->opts.source.syscalls_only_for_strings = p->fan != NULL;
-	host_loader(&p->loader_id);
+	host_loader(&p->loader_id, &p->loader_path);
 	/* The loader comes with every dynamic exec; nothing needs its path. */
 	if (p->fan && p->loader_id.ino)
 		tw_fanwatch_skip_path(p->fan, p->loader_id.dev, p->loader_id.ino);
@@ -2177,6 +2194,7 @@ static int open_live(struct tw_pipeline *p)
 		p->creds_mode = TW_CREDS_LIBC;
 	mo.creds = p->creds_mode;
 	mo.host_loader = p->loader_id;
+	mo.host_loader_path = p->loader_path;
 	mo.realpath_fn = realpath_live;
 	mo.realpath_ctx = p;
 	mo.emit = emit_record;
@@ -2408,6 +2426,7 @@ int tw_pipeline_free(struct tw_pipeline *p)
 	free(p->raw);
 	free(p->probe_group);
 	free(p->probe_kind);
+	free(p->loader_path);
 	free(p);
 	return ret;
 }
