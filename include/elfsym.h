@@ -13,4 +13,11 @@
  */
 int tw_elf_func_offset(const char *path, const char *name, uint64_t *offset);
 
+/*
+ * The program interpreter (PT_INTERP, the ELF loader) named by the ELF file @path, malloc'd;
+ * NULL when it has none (a static program), is not ELF or can't be read. glibc's libc.so
+ * names the loader it goes with.
+ */
+char *tw_elf_interp(const char *path);
+
 #endif

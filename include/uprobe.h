@@ -159,7 +159,8 @@ int tw_uprobe_arg_slot(int max_args, int k);
 char *tw_uprobe_host_libc(void);
 
 /*
- * The ELF loader (ld.so) of that libc, from the same maps: malloc'd; NULL if not found.
+ * The ELF loader (ld.so) that libc goes with (its PT_INTERP), as a canonical path: malloc'd;
+ * NULL if not found.
  */
 char *tw_uprobe_host_loader(void);
 

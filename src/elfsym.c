@@ -5,6 +5,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -101,4 +102,38 @@ out_end:
 		elf_end(elf);
 	close(fd);
 	return ret;
+}
+
+char *tw_elf_interp(const char *path)
+{
+	char *interp = NULL;
+	size_t i, nphdr;
+	Elf *elf;
+	int fd;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (elf && elf_kind(elf) == ELF_K_ELF && !elf_getphdrnum(elf, &nphdr)) {
+		for (i = 0; i < nphdr && !interp; i++) {
+			GElf_Phdr ph;
+			char *raw;
+			size_t size;
+
+			if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_INTERP)
+				continue;
+			raw = elf_rawfile(elf, &size);
+			/* The name, NUL included, must lie in the file. */
+			if (raw && ph.p_filesz > 1 && ph.p_offset < size &&
+			    ph.p_filesz <= size - ph.p_offset &&
+			    memchr(raw + ph.p_offset, '\0', ph.p_filesz))
+				interp = strdup(raw + ph.p_offset);
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return interp;
 }

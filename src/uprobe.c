@@ -198,13 +198,13 @@ char *tw_uprobe_host_libc(void)
 
 char *tw_uprobe_host_loader(void)
 {
-	char *found = file_in_maps("/proc/self/maps", "libc.so", "libc-");
+	char *libc = tw_uprobe_host_libc();
+	char *interp = libc ? tw_elf_interp(libc) : NULL;
+	char *real = interp ? realpath(interp, NULL) : NULL;
 
-	if (found) {
-		free(found);
-		return file_in_maps("/proc/self/maps", "ld-linux", "ld-");
-	}
-	return file_in_maps("/proc/1/maps", "ld-linux", "ld-");
+	free(libc);
+	free(interp);
+	return real;
 }
 
 /*
