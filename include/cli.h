@@ -36,6 +36,7 @@ struct tw_live_opts {
 	const char *ready_file;		/* written once tracing has started */
 	bool no_fanotify;		/* no FAN_OPEN_EXEC listener */
 	bool no_taskstats;		/* no taskstats listener */
+	bool fanotify_unlimited;	/* FAN_UNLIMITED_QUEUE */
 	bool show_failed;		/* every failed exec attempt as a record */
 	int pid;			/* live --pid: only this process and its descendants */
 	bool wide;			/* table: every column in full, whatever the terminal */

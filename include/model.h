@@ -86,6 +86,7 @@ struct tw_model_stats {
 	uint64_t execs;		/* exec records emitted */
 	uint64_t unresolved;	/* exec records without a path */
 	uint64_t lost;		/* events the kernel reported lost */
+	uint64_t side_lost;	/* fanotify / taskstats queue overflows */
 	uint64_t string_fallbacks; /* chdir strings from uprobes that could not be used */
 	uint64_t tasks;		/* tasks in the table now */
 	uint64_t pending;	/* records held back now */

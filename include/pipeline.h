@@ -32,6 +32,7 @@ struct tw_pipeline_opts {
 	bool no_snapshot;		/* live: do not read /proc at start (bench) */
 	bool no_fanotify;		/* live: no FAN_OPEN_EXEC listener */
 	bool no_taskstats;		/* live: no taskstats listener */
+	bool fanotify_unlimited;	/* live: fanotify's queue never overflows */
 
 	/* Processing. */
 	bool all_events;		/* also fork, exit and chdir records */
@@ -86,6 +87,7 @@ struct tw_pipeline_stats {
 	uint64_t given_up;		/* records let out before their reads were settled */
 	uint64_t records;	/* records written to the output (after filters) */
 	uint64_t lost;		/* events the kernel said it lost */
+	uint64_t side_lost;	/* fanotify / taskstats queue overflows */
 	uint64_t overrun;	/* the kernel's overrun counters at the end (live) */
 	uint64_t late;		/* events read after newer ones were let out */
 	uint64_t recorded_bytes;

@@ -45,7 +45,9 @@ struct tw_record {
 	enum tw_prov path_source; /* how path was found (TW_PROV_NONE: not an exec record) */
 	enum tw_prov cwd_source;  /* how the cwd was learned */
 	enum tw_prov argv_source; /* how argv was read (TW_PROV_NONE when argv is unknown) */
-	const char *error;	/* exec_failed: errno name ("ENOENT"), static */
+	const char *error;	/* exec_failed: errno name ("ENOENT"); lost: the side queue
+				   that overflowed ("fanotify-overflow", "taskstats-overflow"),
+				   NULL for the ring buffer; static */
 	uint64_t lost;		/* TW_REC_LOST: number of events lost, 0 = unknown amount */
 	int cpu;		/* TW_REC_LOST: CPU whose buffer lost them, -1 otherwise */
 	/*

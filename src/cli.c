@@ -90,8 +90,11 @@ void tw_cli_usage(FILE *f)
 	      "      --no-fanotify      do not ask the kernel which file each exec opened\n"
 	      "                         (fanotify FAN_OPEN_EXEC): paths are then not checked\n"
 	      "                         against the executed file, and 'exe' stays empty\n"
+	      "      --fanotify-unlimited  let fanotify's queue grow without bound instead of\n"
+	      "                         dropping opens past 16,384 queued (kernel memory grows\n"
+	      "                         while tracewatch lags behind)\n"
 	      "      --no-taskstats     do not listen to the kernel's task-end messages\n"
-	      "                         (taskstats): no exit status, uid from /proc only\n"
+	      "                         (taskstats): no exit status, no uid from a task's end\n"
 	      "      --record FILE      also write a recording of the run to FILE (see record)\n"
 	      "      --stats SEC        print a stats line to stderr every SEC seconds (events/s,\n"
 	      "                         execs/s, lost, unresolved, tracewatch's own CPU);\n"
@@ -229,7 +232,7 @@ static int parse_buffer_kb(const char *arg, size_t *out)
 
 enum { OPT_POLL_MS = 256, OPT_CGROUP, OPT_CONTAINER, OPT_HOST_ONLY, OPT_CONTAINERS_ONLY,
        OPT_MAX_ARGS, OPT_NO_UPROBES, OPT_NO_PROBES, OPT_NO_SYSCALLS, OPT_RECORD, OPT_STATS,
-       OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS, OPT_WIDE, OPT_UID, OPT_COMM, OPT_PATH,
+       OPT_READY_FILE, OPT_NO_FANOTIFY, OPT_NO_TASKSTATS, OPT_FAN_UNLIMITED, OPT_WIDE, OPT_UID, OPT_COMM, OPT_PATH,
        OPT_EXCLUDE_UID, OPT_EXCLUDE_COMM, OPT_EXCLUDE_PATH, OPT_FAILED, OPT_PID,
        OPT_USER, OPT_TREE, OPT_NO_TREE, OPT_TIMELINE, OPT_SUMMARY, OPT_NO_WAIT };
 
@@ -265,6 +268,7 @@ static const struct cli_option cli_options[] = {
 	{ { "stats", required_argument, NULL, OPT_STATS }, ON_TRACING },
 	{ { "no-fanotify", no_argument, NULL, OPT_NO_FANOTIFY }, ON_TRACING },
 	{ { "no-taskstats", no_argument, NULL, OPT_NO_TASKSTATS }, ON_TRACING },
+	{ { "fanotify-unlimited", no_argument, NULL, OPT_FAN_UNLIMITED }, ON_TRACING },
 	{ { "ready-file", required_argument, NULL, OPT_READY_FILE }, ON_LIVE | ON_RECORD },
 	{ { "wide", no_argument, NULL, OPT_WIDE }, ON_PRINTING },
 	{ { "user", required_argument, NULL, OPT_USER }, ON_RUN },
@@ -301,7 +305,7 @@ void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 		      "      --poll-ms MS       how often quiet buffers are read (default 50)\n"
 		      "      --max-args N       argv elements captured in the kernel per exec\n"
 		      "      --no-uprobes, --no-probes, --no-syscall-events, --no-fanotify,\n"
-		      "      --no-taskstats, --stats SEC,\n"
+		      "      --fanotify-unlimited, --no-taskstats, --stats SEC,\n"
 		      "      --ready-file FILE  as for 'tracewatch' (see tracewatch --help)\n"
 		      "  -h, --help             show this help\n"
 		      "  -V, --version          show the version\n"
@@ -362,8 +366,9 @@ void tw_cli_usage_cmd(enum tw_cli_cmd cmd, FILE *f)
 		      "  -e, --events SET       all (default for run) or exec: which records --output gets\n"
 		      "  -b, --buffer-size KB   kernel ring buffer per CPU (default 4096)\n"
 		      "      --poll-ms MS, --max-args N, --no-uprobes, --no-probes,\n"
-		      "      --no-syscall-events, --no-fanotify, --no-taskstats,\n"
-		      "      --stats SEC        as for 'tracewatch' (see tracewatch --help)\n"
+		      "      --no-syscall-events, --no-fanotify, --fanotify-unlimited,\n"
+		      "      --no-taskstats, --stats SEC\n"
+		      "                         as for 'tracewatch' (see tracewatch --help)\n"
 		      "  -h, --help             show this help\n"
 		      "\n"
 		      "Collapsing: a run of 3 or more consecutive sibling processes running the same\n"
@@ -548,6 +553,9 @@ int tw_cli_parse(enum tw_cli_cmd cmd, int argc, char **argv, struct tw_live_opts
 			break;
 		case OPT_NO_FANOTIFY:
 			o->no_fanotify = true;
+			break;
+		case OPT_FAN_UNLIMITED:
+			o->fanotify_unlimited = true;
 			break;
 		case OPT_NO_TASKSTATS:
 			o->no_taskstats = true;

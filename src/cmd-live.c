@@ -42,6 +42,7 @@ static int trace(enum tw_cli_cmd cmd, int argc, char **argv)
 	po.source.no_syscalls = o.no_syscalls;
 	po.no_fanotify = o.no_fanotify;
 	po.no_taskstats = o.no_taskstats;
+	po.fanotify_unlimited = o.fanotify_unlimited;
 	if (o.pid > 0) {
 		po.source.filter_pid = o.pid;
 		po.tree_pid = o.pid;

@@ -314,6 +314,7 @@ int cmd_run(int argc, char **argv)
 	po.source.filter_pid = rs.child;
 	po.no_fanotify = o.no_fanotify;
 	po.no_taskstats = o.no_taskstats;
+	po.fanotify_unlimited = o.fanotify_unlimited;
 	po.all_events = true;			/* the tree needs fork and exit records */
 	po.sink_execs_only = !o.all_events;
 	po.tree_pid = rs.child;

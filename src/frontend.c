@@ -164,7 +164,7 @@ int tw_frontend_finish(struct tw_frontend *fe, struct tw_pipeline *p, int run)
 	/* SIGINT and SIGTERM are the way to stop; any other signal is said in the status. */
 	if (stop_signal && stop_signal != SIGINT && stop_signal != SIGTERM)
 		return TW_EXIT_SIGNAL + stop_signal;
-	if (st.lost || st.overrun > st.lost)
+	if (st.lost || st.side_lost || st.overrun > st.lost)
 		return TW_EXIT_LOST;
 	return TW_EXIT_OK;
 }

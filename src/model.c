@@ -149,6 +149,26 @@ static void fanq_collect(struct tw_model *m)
 	}
 }
 
+static int emit_simple(struct tw_model *m, struct tw_record *rec, uint64_t ts);
+static int new_simple_record(struct tw_model *m, enum tw_record_type type, const struct tw_event *ev,
+			     int pid, int tid, int ppid, struct tw_record **out);
+
+/*
+ * A side source's queue overflowed (@what names it): a "lost" record says so, with the
+ * number unknown (0) and no CPU; what it did to the values is said on the records it hit.
+ */
+static int side_lost_record(struct tw_model *m, const struct tw_event *ev, const char *what)
+{
+	struct tw_record *rec;
+	int ret = new_simple_record(m, TW_REC_LOST, ev, 0, 0, 0, &rec);
+
+	if (ret)
+		return ret;
+	rec->error = what;
+	m->st.side_lost++;
+	return emit_simple(m, rec, ev->ts);
+}
+
 static int apply_fan(struct tw_model *m, struct tw_event *ev)
 {
 	struct fan_queue *q;
@@ -156,7 +176,7 @@ static int apply_fan(struct tw_model *m, struct tw_event *ev)
 
 	if (ev->fan.lost) {
 		m->fan_lost = ev->ts;
-		return 0;
+		return side_lost_record(m, ev, "fanotify-overflow");
 	}
 	if (ev->tid == 0) {
 		/* A sync: the queue was read empty after the previous sync's time. */
@@ -1592,6 +1612,10 @@ static int apply_task_end_exe(struct tw_model *m, struct tw_event *ev)
 	struct pending *p, *last = NULL;
 
 	if (ev->task_end.lost) {
+		int ret = side_lost_record(m, ev, "taskstats-overflow");
+
+		if (ret)
+			return ret;
 		end_balance_clear(m);	/* the ends dropped will never come */
 	} else if (end_balance_add(m, ev->tid, -1) == -ENOMEM) {
 		return -ENOMEM;

@@ -1166,11 +1166,12 @@ void tw_pipeline_print_stats(struct tw_pipeline *p, FILE *f, bool rates)
 
 	tw_pipeline_get_stats(p, &st);
 	fprintf(f,
-		"tracewatch: stats: events=%llu execs=%llu unresolved=%llu lost=%llu "
+		"tracewatch: stats: events=%llu execs=%llu unresolved=%llu lost=%llu side_lost=%llu "
 		"overrun=%llu late=%llu string_fallbacks=%llu uid_conflicts=%llu given_up=%llu "
 		"records=%llu",
 		(unsigned long long)st.events, (unsigned long long)st.execs,
 		(unsigned long long)st.unresolved, (unsigned long long)st.lost,
+		(unsigned long long)st.side_lost,
 		(unsigned long long)st.overrun, (unsigned long long)st.late,
 		(unsigned long long)st.string_fallbacks, (unsigned long long)st.uid_conflicts,
 		(unsigned long long)st.given_up, (unsigned long long)st.records);
@@ -2149,7 +2150,7 @@ static int open_live(struct tw_pipeline *p)
 
 	/* Without it, paths and uids come from the other tiers (the module said why). */
 	if (!p->opts.no_fanotify) {
-		struct tw_fanwatch_opts fo = { 0 };
+		struct tw_fanwatch_opts fo = { .unlimited_queue = p->opts.fanotify_unlimited };
 
 		if (tw_fanwatch_open(&fo, &p->fan) == -ENOMEM)
 			return tw_err(ENOMEM, "out of memory");
@@ -2384,6 +2385,7 @@ void tw_pipeline_get_stats(const struct tw_pipeline *p, struct tw_pipeline_stats
 	st->given_up = ms.given_up;
 	st->records = p->records;
 	st->lost = p->lost_kernel;
+	st->side_lost = ms.side_lost;
 	st->overrun = p->overrun;
 	st->late = p->late;
 	st->recorded_bytes = p->rec ? tw_rec_writer_offset(p->rec) : p->recorded_bytes;

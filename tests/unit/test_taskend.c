@@ -112,16 +112,19 @@ static void test_lost_and_timeout(void **state)
 	fork_ev(m, 10001, 100, 201);
 	exit_ev(m, 40000, 200);
 	end_ev(m, 60000, 0, 0, 0, true);
-	assert_int_equal(s.n, 3);
+	assert_int_equal(s.n, 4);
 	assert_int_equal(s.recs[2]->type, TW_REC_EXIT);
 	assert_int_equal(s.recs[2]->exit_code, -1);
+	/* The overflow itself is a record: never silent. */
+	assert_int_equal(s.recs[3]->type, TW_REC_LOST);
+	assert_string_equal(s.recs[3]->error, "taskstats-overflow");
 	exit_ev(m, 70000, 201);
 	assert_int_equal(tw_model_advance(m, 70000 + TW_MODEL_TASK_END_WAIT_NS - 1), 0);
-	assert_int_equal(s.n, 3);
-	assert_int_equal(tw_model_advance(m, 70000 + TW_MODEL_TASK_END_WAIT_NS), 0);
 	assert_int_equal(s.n, 4);
-	assert_int_equal(s.recs[3]->pid, 201);
-	assert_int_equal(s.recs[3]->exit_code, -1);
+	assert_int_equal(tw_model_advance(m, 70000 + TW_MODEL_TASK_END_WAIT_NS), 0);
+	assert_int_equal(s.n, 5);
+	assert_int_equal(s.recs[4]->pid, 201);
+	assert_int_equal(s.recs[4]->exit_code, -1);
 	sink_clear(&s);
 	tw_model_free(m);
 }
