@@ -19,14 +19,21 @@
  *
  *   META     (1)  str text: "key=value" lines (tracewatch version, kernel, boot id, host,
  *                 nr_cpus, long_size, big_endian, realtime_offset_ns, probe_group,
- *                 probe_kind, fanotify, taskstats). Exactly one, first.
+ *                 probe_kind, fanotify, taskstats; creds (enum tw_creds_mode: which
+ *                 set*id calls the stream shows), loader_dev, loader_ino, loader_path
+ *                 (the host libc's ELF loader); a key a reader does not know is
+ *                 skipped, one missing reads as unknown). Exactly one, first.
  *   FORMAT   (2)  str system, str name, str format: an event's tracefs "format" file. Every
  *                 event an EVENT block refers to has its FORMAT block before it.
  *   SEED     (3)  a task found in /proc at start: i32 tid, tgid, ppid, fs_owner, root;
- *                 u64 cgroup_id, t_start, t_read; str comm, cwd, cgroup; u64 start_ns.
+ *                 u64 cgroup_id, t_start, t_read; str comm, cwd, cgroup; u64 start_ns;
+ *                 then, appended (a block that ends before one reads it as unknown):
+ *                 i64 uid, euid, nnp, tracer, userns, libc, kthread.
  *   EVENT    (4)  u32 cpu, u64 ts, str raw (the ring-buffer record), then what was read at
  *                 its arrival: u64 t_start, t_read; i64 uid; i32 ppid, root; u64 cgroup_id;
- *                 str cwd, exe, argv (NUL-separated), cgroup.
+ *                 str cwd, exe, argv (NUL-separated), cgroup; then, appended (a block
+ *                 that ends before one reads it as unknown): i64 euid, loginuid, nnp,
+ *                 tracer.
  *   LOST     (5)  u32 cpu, u64 ts, i64 count (0: unknown amount).
  *   DRAINED  (6)  u32 cpu, u64 t: the reader promises nothing older than t will follow.
  *   RELEASE  (7)  u8 all: the pipeline let out what the watermark allows (all: end of stream).
