@@ -36,8 +36,9 @@
  */
 #define DRAIN_SLACK_NS (10ull * 1000 * 1000)
 /*
- * Live reading runs at most once per this interval: what arrives meanwhile is read in one
- * pass (fewer wakeups and empty reads per exec at high rates; records wait that much longer).
+ * Live reading runs at most once per this interval (or --poll-ms, when shorter): what arrives
+ * meanwhile is read in one pass (fewer wakeups and empty reads per exec at high rates;
+ * records wait that much longer).
  */
 #define READ_INTERVAL_NS (5ull * 1000 * 1000)
 /*
@@ -1270,9 +1271,12 @@ static int run_live(struct tw_pipeline *p)
 		}
 		if (last_read) {
 			uint64_t since = tw_now_mono() - last_read;
+			uint64_t interval = (uint64_t)p->opts.poll_ms * 1000000 < READ_INTERVAL_NS ?
+						    (uint64_t)p->opts.poll_ms * 1000000 :
+						    READ_INTERVAL_NS;
 
-			if (since < READ_INTERVAL_NS) {
-				struct timespec ts = { 0, (long)(READ_INTERVAL_NS - since) };
+			if (since < interval) {
+				struct timespec ts = { 0, (long)(interval - since) };
 
 				nanosleep(&ts, NULL);	/* a signal ends it early: fine */
 				if (p->opts.stop && *p->opts.stop)
