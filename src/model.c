@@ -3,12 +3,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uthash.h>
 
 #include "container.h"
-#include "fanwatch.h"
-#include <sys/stat.h>
-
 #include "fanwatch.h"
 #include "model.h"
 #include "util.h"
@@ -583,8 +581,8 @@ static bool exec_ready(const struct tw_model *m, const struct pending *p)
 /*
  * Whether the program an exec started can change its uids without the model seeing it:
  * with syscall events every set*id call is seen; with libc uprobes only a program that
- * came with an ELF loader on the probed libc's file system (a dynamic one, whose calls go
- * through the probed libc) and runs in our own view; with neither, any.
+ * came with the host libc's ELF loader (a dynamic one, whose calls go through the probed
+ * libc) and runs in our own view; with neither, any.
  */
 static bool exec_unsure(const struct tw_model *m, const struct pending *p)
 {
@@ -815,7 +813,6 @@ static int finish_exec(struct tw_model *m, struct pending *p)
 	return 0;
 }
 
-/* Release held records, oldest first, while their reads are behind @upto. */
 /*
  * The oldest held record must go out before what it waits for is known (too many are held):
  * its /proc reads count as not shown valid, and the fanotify items not yet matched as lost
@@ -832,6 +829,7 @@ static void give_up_waiting(struct tw_model *m, struct pending *p)
 	m->st.given_up++;
 }
 
+/* Release held records, oldest first, while their reads are behind @upto. */
 static int release(struct tw_model *m, uint64_t upto, bool all)
 {
 	int ret = 0;
@@ -1070,11 +1068,10 @@ static int apply_task_end(struct tw_model *m, struct tw_event *ev)
 	return t->end ? 0 : -ENOMEM;
 }
 
-/* Count an exit (+1) or a task end (-1) of @tid. Returns the balance before, or -ENOMEM. */
+/* Count an exit (+1) or a task end (-1) of @tid. Returns 0 or -ENOMEM. */
 static int end_balance_add(struct tw_model *m, int tid, int delta)
 {
 	struct end_balance *b;
-	int before;
 
 	HASH_FIND_INT(m->ends, &tid, b);
 	if (!b) {
@@ -1084,13 +1081,12 @@ static int end_balance_add(struct tw_model *m, int tid, int delta)
 		b->tid = tid;
 		HASH_ADD_INT(m->ends, tid, b);
 	}
-	before = b->n;
 	b->n += delta;
 	if (!b->n) {
 		HASH_DEL(m->ends, b);
 		free(b);
 	}
-	return before;
+	return 0;
 }
 
 static void end_balance_clear(struct tw_model *m)
@@ -1113,7 +1109,7 @@ static int apply_exit(struct tw_model *m, struct tw_event *ev)
 	bool process_end;
 
 	check_tentative(m, ev->ts, tid, 0);
-	if (m->opts.taskstats && end_balance_add(m, tid, 1) == -ENOMEM)
+	if (m->opts.taskstats && end_balance_add(m, tid, 1))
 		return -ENOMEM;
 	/* Exited before the read began: whatever was read belongs to someone else. */
 	for (p = m->head; p; p = p->next)
@@ -1617,7 +1613,7 @@ static int apply_task_end_exe(struct tw_model *m, struct tw_event *ev)
 		if (ret)
 			return ret;
 		end_balance_clear(m);	/* the ends dropped will never come */
-	} else if (end_balance_add(m, ev->tid, -1) == -ENOMEM) {
+	} else if (end_balance_add(m, ev->tid, -1)) {
 		return -ENOMEM;
 	}
 	for (p = m->head; p; p = p->next) {
@@ -1667,7 +1663,7 @@ static int apply_setid(struct tw_model *m, struct tw_event *ev)
 	return 0;
 }
 
-/* Apply a successful set*id call to @t (NULL @base ids: unknown, the call was not seen). */
+/* Apply a successful set*id call to @t (not @seen: its entry was missed, the ids unknown). */
 static int task_setid(struct task *t, int call, uint32_t ruid, uint32_t euid, bool seen)
 {
 	struct cred_value *v = seen ? cred_setid(t->creds, call, ruid, euid) :
@@ -1766,23 +1762,23 @@ static int apply_cgroup(struct tw_model *m, struct tw_event *ev)
 
 static int apply_lost(struct tw_model *m, struct tw_event *ev)
 {
-	struct tw_record *rec;
-	int ret;
-
-	/* Whatever chdir, fork or exit was lost, no cwd learned before now can be trusted. */
-	struct pending *p;
-
 	struct cred_value *lost = cred_known(-1, -1, TW_PROV_LOST, false);
 	struct task *t, *tmp;
+	struct tw_record *rec;
+	struct pending *p;
+	int ret;
 
 	if (!lost)
 		return -ENOMEM;
-	/* A set*id call, fork or exec may be among them: no task's uids are known now. */
+	/*
+	 * Whatever chdir, fork or exit was lost, no cwd learned before now can be trusted; a
+	 * set*id call, prctl, ptrace or unshare may be among them: no task's uids either.
+	 */
 	HASH_ITER(hh, m->tasks, t, tmp) {
 		cred_put(t->creds);
 		t->creds = cred_get(lost);
 		t->setid_call = 0;
-		t->nnp = t->traced = t->userns = -1;	/* a prctl, ptrace, unshare lost */
+		t->nnp = t->traced = t->userns = -1;
 	}
 	cred_put(lost);
 	m->loss_epoch++;

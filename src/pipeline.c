@@ -625,7 +625,6 @@ static int release(struct tw_pipeline *p, bool all)
 	return 0;
 }
 
-/* The model's question: the physical path of a directory (".." resolved like the kernel). */
 /* FNV-1a: the cache slot of a path. */
 static uint32_t str_hash(const char *s)
 {
@@ -667,6 +666,7 @@ static char *realpath_cached(struct tw_pipeline *p, const char *path)
 	return real;
 }
 
+/* The model's question: the physical path of a directory (".." resolved like the kernel). */
 static char *realpath_live(const char *dir, void *ctx)
 {
 	struct tw_pipeline *p = ctx;
@@ -1234,7 +1234,11 @@ static int run_live(struct tw_pipeline *p)
 		.ctx = p,
 	};
 	uint64_t deadline = 0, next_stats = 0, last_read = 0;
+	uint64_t read_interval = (uint64_t)p->opts.poll_ms * 1000000;
 	int ret = 0;
+
+	if (read_interval > READ_INTERVAL_NS)
+		read_interval = READ_INTERVAL_NS;
 
 	if (p->opts.duration > 0)
 		deadline = tw_now_mono() + (uint64_t)(p->opts.duration * 1e9);
@@ -1271,12 +1275,9 @@ static int run_live(struct tw_pipeline *p)
 		}
 		if (last_read) {
 			uint64_t since = tw_now_mono() - last_read;
-			uint64_t interval = (uint64_t)p->opts.poll_ms * 1000000 < READ_INTERVAL_NS ?
-						    (uint64_t)p->opts.poll_ms * 1000000 :
-						    READ_INTERVAL_NS;
 
-			if (since < interval) {
-				struct timespec ts = { 0, (long)(interval - since) };
+			if (since < read_interval) {
+				struct timespec ts = { 0, (long)(read_interval - since) };
 
 				nanosleep(&ts, NULL);	/* a signal ends it early: fine */
 				if (p->opts.stop && *p->opts.stop)
@@ -1655,6 +1656,17 @@ static int get_appended_i64(struct tw_rec_cursor *c, long *v, int64_t min, int64
 	return 0;
 }
 
+/* The same, into an int (the flags and pids that fit one). */
+static int get_appended_int(struct tw_rec_cursor *c, int *v, int64_t min, int64_t max)
+{
+	long x;
+	int ret = get_appended_i64(c, &x, min, max);
+
+	if (!ret)
+		*v = (int)x;
+	return ret;
+}
+
 static int get_probe(struct tw_rec_cursor *c, struct tw_proc_read *pr)
 {
 	uint32_t ppid, root;
@@ -1683,18 +1695,10 @@ static int get_probe(struct tw_rec_cursor *c, struct tw_proc_read *pr)
 		ret = get_appended_i64(c, &pr->euid, -1, UINT32_MAX);
 	if (!ret && c->left)
 		ret = get_appended_i64(c, &pr->loginuid, -1, UINT32_MAX);
-	if (!ret && c->left) {
-		long v = -1;
-
-		ret = get_appended_i64(c, &v, -1, 1);
-		pr->nnp = (int)v;
-	}
-	if (!ret && c->left) {
-		long v = -1;
-
-		ret = get_appended_i64(c, &v, -1, INT32_MAX);
-		pr->tracer = (int)v;
-	}
+	if (!ret && c->left)
+		ret = get_appended_int(c, &pr->nnp, -1, 1);
+	if (!ret && c->left)
+		ret = get_appended_int(c, &pr->tracer, -1, INT32_MAX);
 	return ret;
 }
 
@@ -1782,12 +1786,8 @@ static int replay_seed(struct tw_pipeline *p, const struct tw_rec_block *b)
 		ret = get_appended_i64(&c, &t.uid, -1, UINT32_MAX);
 	if (!ret && c.left)
 		ret = get_appended_i64(&c, &t.euid, -1, UINT32_MAX);
-	for (i = 0; i < (int)TW_ARRAY_SIZE(flags) && !ret && c.left; i++) {
-		long v = -1;
-
-		ret = get_appended_i64(&c, &v, -1, 1);
-		*flags[i] = (int)v;
-	}
+	for (i = 0; i < (int)TW_ARRAY_SIZE(flags) && !ret && c.left; i++)
+		ret = get_appended_int(&c, flags[i], -1, 1);
 	if (!ret) {
 		t.kthread = kthread == 1;
 		t.tid = (int)tid;
@@ -2129,7 +2129,7 @@ static int join_existing_tree(struct tw_pipeline *p)
 /* The host libc's ELF loader (ld.so), into *@id (zero when it can't be found). */
 static void host_loader(struct tw_file_id *id, char **canonical)
 {
-	char *path = tw_uprobe_host_loader();
+	char *path = tw_uprobe_host_loader();	/* canonical already */
 	struct stat st;
 
 	memset(id, 0, sizeof(*id));
@@ -2137,11 +2137,10 @@ static void host_loader(struct tw_file_id *id, char **canonical)
 	if (path && stat(path, &st) == 0) {
 		id->dev = st.st_dev;
 		id->ino = st.st_ino;
-		*canonical = realpath(path, NULL);
 		/* One META line holds it: a name with a line break is left unknown. */
-		if (*canonical && strchr(*canonical, '\n')) {
-			free(*canonical);
-			*canonical = NULL;
+		if (!strchr(path, '\n')) {
+			*canonical = path;
+			return;
 		}
 	}
 	free(path);

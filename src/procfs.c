@@ -122,8 +122,6 @@ out_free:
 	return ret;
 }
 
-static long status_second(const char *status, const char *key);
-
 /* Parse "Key:\tvalue..." from a /proc status buffer. Returns the number or -1. */
 static long status_field(const char *status, const char *key)
 {
@@ -138,21 +136,6 @@ static long status_field(const char *status, const char *key)
 			line++;
 	}
 	return -1;
-}
-
-/*
- * The ids of a /proc status text: real and effective uid ("Uid:" line), NoNewPrivs (0/1)
- * and whether a tracer is attached (TracerPid: 0/1); -1 where a line is missing.
- */
-static void parse_status_ids(const char *status, long *uid, long *euid, int *nnp, int *tracer)
-{
-	long tp = status_field(status, "TracerPid");
-	long np = status_field(status, "NoNewPrivs");
-
-	*uid = status_field(status, "Uid");
-	*euid = status_second(status, "Uid");
-	*nnp = np < 0 ? -1 : np != 0;
-	*tracer = tp < 0 ? -1 : tp != 0;
 }
 
 /* The second number of a status line ("Uid:\treal\teffective\t..."), -1 if absent. */
@@ -175,6 +158,21 @@ static long status_second(const char *status, const char *key)
 			line++;
 	}
 	return -1;
+}
+
+/*
+ * The ids of a /proc status text: real and effective uid ("Uid:" line), NoNewPrivs (0/1)
+ * and whether a tracer is attached (TracerPid: 0/1); -1 where a line is missing.
+ */
+static void parse_status_ids(const char *status, long *uid, long *euid, int *nnp, int *tracer)
+{
+	long tp = status_field(status, "TracerPid");
+	long np = status_field(status, "NoNewPrivs");
+
+	*uid = status_field(status, "Uid");
+	*euid = status_second(status, "Uid");
+	*nnp = np < 0 ? -1 : np != 0;
+	*tracer = tp < 0 ? -1 : tp != 0;
 }
 
 /*

@@ -158,7 +158,8 @@ int tw_taskstats_read(struct tw_taskstats *t, tw_ts_cb cb, void *ctx, bool *empt
 		msgs[k].msg_hdr.msg_iovlen = 1;
 	}
 	while (got < TS_READ_MAX && !first_err) {
-		int n = recvmmsg(fd, msgs, TS_BATCH, MSG_DONTWAIT, NULL);
+		/* MSG_TRUNC: msg_len is a datagram's whole length, also when cut. */
+		int n = recvmmsg(fd, msgs, TS_BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
 		uint64_t now = tw_now_mono();
 
 		if (n < 0 && errno == EINTR)
