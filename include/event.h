@@ -68,6 +68,22 @@ enum tw_setid_call {
 	TW_SETID_NR,
 };
 
+/*
+ * The prctl(2) option and ptrace(2) requests that become TW_EV_PRIV, and the text of a tracefs
+ * filter that keeps just them, on the event field @f holding the option or request (the
+ * syscall events and the libc uprobes name it differently).
+ */
+#define TW_PRCTL_NO_NEW_PRIVS 38
+#define TW_PTRACE_TRACEME 0
+#define TW_PTRACE_ATTACH 16
+#define TW_PTRACE_SEIZE 0x4206
+#define TW_STR_(x) #x
+#define TW_STR(x) TW_STR_(x)
+#define TW_PRCTL_FILTER(f) f " == " TW_STR(TW_PRCTL_NO_NEW_PRIVS)
+#define TW_PTRACE_FILTER(f) \
+	f " == " TW_STR(TW_PTRACE_TRACEME) " || " f " == " TW_STR(TW_PTRACE_ATTACH) " || " \
+	f " == " TW_STR(TW_PTRACE_SEIZE)
+
 enum tw_priv_what {
 	TW_PRIV_NO_NEW_PRIVS,	/* the caller can no longer gain privileges on exec */
 	TW_PRIV_TRACEME,	/* the caller asks to be traced */

@@ -35,13 +35,6 @@ enum kind {
 	K_NR,
 };
 
-/* prctl(2) option that sets no_new_privs; ptrace(2) requests that make a tracee. */
-#define PR_SET_NO_NEW_PRIVS_OPT 38
-#define PTRACE_TRACEME_REQ 0
-#define PTRACE_ATTACH_REQ 16
-#define PTRACE_SEIZE_REQ 0x4206
-#define PRCTL_FILTER "option == 38"
-#define PTRACE_FILTER "request == 0 || request == 16 || request == 16902"
 
 /*
  * The set*id syscalls: their entry event's id fields, in the order (ruid, euid, suid) of
@@ -137,8 +130,8 @@ static const struct tw_event_spec specs[] = {
 	{ "syscalls", "sys_exit_setreuid", false, K_EXIT_SETID + TW_SETID_SETREUID, NULL },
 	{ "syscalls", "sys_enter_setresuid", false, K_ENTER_SETID + TW_SETID_SETRESUID, NULL },
 	{ "syscalls", "sys_exit_setresuid", false, K_EXIT_SETID + TW_SETID_SETRESUID, NULL },
-	{ "syscalls", "sys_enter_prctl", false, K_ENTER_PRCTL, PRCTL_FILTER },
-	{ "syscalls", "sys_enter_ptrace", false, K_ENTER_PTRACE, PTRACE_FILTER },
+	{ "syscalls", "sys_enter_prctl", false, K_ENTER_PRCTL, TW_PRCTL_FILTER("option") },
+	{ "syscalls", "sys_enter_ptrace", false, K_ENTER_PTRACE, TW_PTRACE_FILTER("request") },
 	{ NULL, NULL, false, K_NONE, NULL },
 };
 
@@ -620,15 +613,15 @@ static void setid_event(struct tw_event *ev, int call, const uint32_t id[3], boo
 /* enum tw_priv_what of a prctl option, or -1 when it changes nothing the model follows. */
 static int prctl_what(int64_t option)
 {
-	return option == PR_SET_NO_NEW_PRIVS_OPT ? TW_PRIV_NO_NEW_PRIVS : -1;
+	return option == TW_PRCTL_NO_NEW_PRIVS ? TW_PRIV_NO_NEW_PRIVS : -1;
 }
 
 /* ... of a ptrace request. */
 static int ptrace_what(int64_t request)
 {
-	if (request == PTRACE_TRACEME_REQ)
+	if (request == TW_PTRACE_TRACEME)
 		return TW_PRIV_TRACEME;
-	if (request == PTRACE_ATTACH_REQ || request == PTRACE_SEIZE_REQ)
+	if (request == TW_PTRACE_ATTACH || request == TW_PTRACE_SEIZE)
 		return TW_PRIV_ATTACH;
 	return -1;
 }

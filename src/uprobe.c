@@ -9,6 +9,7 @@
 #include <tracefs/tracefs.h>
 
 #include "elfsym.h"
+#include "event.h"
 #include "uprobe.h"
 #include "util.h"
 
@@ -72,10 +73,9 @@ static const struct tw_uprobe_def defs[TW_UPROBE_NR] = {
 	[TW_UPROBE_SETREUID_RET] = RET("setreuid_ret", "setreuid"),
 	[TW_UPROBE_SETRESUID] = IDS("setresuid", 3, NULL),
 	[TW_UPROBE_SETRESUID_RET] = RET("setresuid_ret", "setresuid"),
-	/* prctl(PR_SET_NO_NEW_PRIVS = 38, 1, ...) */
-	[TW_UPROBE_PRCTL] = IDS("prctl", 2, "id0 == 38"),
-	/* ptrace(PTRACE_TRACEME = 0 / PTRACE_ATTACH = 16 / PTRACE_SEIZE = 0x4206, pid, ...) */
-	[TW_UPROBE_PTRACE] = IDS("ptrace", 2, "id0 == 0 || id0 == 16 || id0 == 16902"),
+	/* prctl(PR_SET_NO_NEW_PRIVS, 1, ...), ptrace(TRACEME / ATTACH / SEIZE, pid, ...) */
+	[TW_UPROBE_PRCTL] = IDS("prctl", 2, TW_PRCTL_FILTER("id0")),
+	[TW_UPROBE_PTRACE] = IDS("ptrace", 2, TW_PTRACE_FILTER("id0")),
 };
 
 /*
@@ -145,11 +145,8 @@ int tw_uprobe_arg_slot(int max_args, int k)
 	return slot & ~7;
 }
 
-/*
- * The first file mapped by the process whose maps file is @maps whose name starts with
- * @prefix or @prefix2 (NULL: none); malloc'd, NULL if none.
- */
-static char *file_in_maps(const char *maps, const char *prefix, const char *prefix2)
+/* The libc.so mapped by the process whose maps file is @maps; malloc'd, NULL if none. */
+static char *libc_in_maps(const char *maps)
 {
 	char *line = NULL, *found = NULL;
 	size_t cap = 0;
@@ -165,8 +162,7 @@ static char *file_in_maps(const char *maps, const char *prefix, const char *pref
 			continue;
 		path[strcspn(path, "\n")] = '\0';
 		base = strrchr(path, '/') + 1;
-		if (!strncmp(base, prefix, strlen(prefix)) ||
-		    (prefix2 && !strncmp(base, prefix2, strlen(prefix2))))
+		if (!strncmp(base, "libc.so", 7) || !strncmp(base, "libc-", 5))
 			found = tw_strdup(path);
 	}
 	free(line);
@@ -181,7 +177,7 @@ char *tw_uprobe_host_libc(void)
 		"/lib/x86_64-linux-gnu/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6",
 		"/lib64/libc.so.6", "/usr/lib64/libc.so.6", "/lib/libc.so.6", "/usr/lib/libc.so.6",
 	};
-	char *found = file_in_maps("/proc/self/maps", "libc.so", "libc-");
+	char *found = libc_in_maps("/proc/self/maps");
 	size_t i;
 
 	/*
@@ -189,7 +185,7 @@ char *tw_uprobe_host_libc(void)
 	 * distribution), else the usual place.
 	 */
 	if (!found)
-		found = file_in_maps("/proc/1/maps", "libc.so", "libc-");
+		found = libc_in_maps("/proc/1/maps");
 	for (i = 0; !found && i < TW_ARRAY_SIZE(usual); i++)
 		if (access(usual[i], R_OK) == 0)
 			found = realpath(usual[i], NULL);
