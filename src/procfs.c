@@ -61,8 +61,8 @@ char *tw_readlink(const char *path)
 static int read_file(const char *path, char **out, size_t *out_len)
 {
 	size_t cap = 512, len = 0;
+	bool filled = false;	/* the last read filled all the room it was given */
 	char *buf = NULL;
-	int nreads = 0;
 	int ret = 0;
 	int fd;
 
@@ -97,15 +97,16 @@ static int read_file(const char *path, char **out, size_t *out_len)
 			/*
 			 * One read of /proc/PID/cmdline copies under one hold of the task's
 			 * memory; across reads the task may exit and later reads return 0 as
-			 * if at the end. Reading byte 0 again tells: the memory is still there.
+			 * if at the end. A read that filled its room may have had more to give:
+			 * reading byte 0 again tells whether the memory is still there.
 			 */
-			if (nreads > 1 && pread(fd, &c, 1, 0) != 1) {
+			if (len && filled && pread(fd, &c, 1, 0) != 1) {
 				ret = -ESRCH;
 				goto out_free;
 			}
 			break;
 		}
-		nreads++;
+		filled = (size_t)n == cap - len - 1;
 		len += n;
 		if (len > (4u << 20))	/* cmdline is bounded by ARG_MAX; don't loop forever */
 			break;
